@@ -1,0 +1,47 @@
+"""The ``interhf-bench`` command line.
+
+Each command group lives in its own module and registers its parsers; heavy imports happen inside
+the handlers, so ``interhf-bench --help`` stays fast and never imports torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from interhf_bench import __version__
+from interhf_bench.cli import data, protocol
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed without a traceback, exit status 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interhf-bench",
+        description="InterHF-Bench: evaluate hand-face interaction animation on the InterHF protocol.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    data.register(commands)
+    protocol.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except (CommandError, FileExistsError, FileNotFoundError, KeyError, ValueError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"interhf-bench: error: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interhf-bench: interrupted; finished files are kept, rerun to resume", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""The dataset format: manifest schema, loading, validation and split selection."""

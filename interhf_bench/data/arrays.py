@@ -1,0 +1,112 @@
+"""Keypoint and mask files (``.npz``), loaded without pickle and checked on the way in.
+
+``poses/<video_id>.npz`` holds ``keypoints``: float32 ``(T, 133, 3)``, (x, y, score) in pixel
+coordinates of the video. ``masks/<video_id>.npz`` holds ``hand`` and ``face``: bool ``(T, H, W)``.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from interhf_bench.io.files import atomic_path
+from interhf_bench.pose.wholebody import NUM_KEYPOINTS
+
+KEYPOINTS_KEY = "keypoints"
+MASK_KEYS = ("hand", "face")
+
+
+class ArrayFileError(ValueError):
+    """A keypoint or mask file is missing, unreadable or has the wrong content."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+def _save_npz(path: str | os.PathLike[str], arrays: dict[str, np.ndarray]) -> Path:
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        np.savez_compressed(handle, **arrays)
+    return Path(path)
+
+
+def _load_npz(path: str | os.PathLike[str], keys: tuple[str, ...]) -> dict[str, np.ndarray]:
+    path = Path(path)
+    if not path.is_file():
+        raise ArrayFileError(path, "file not found")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            missing = [key for key in keys if key not in data.files]
+            if missing:
+                raise ArrayFileError(path, f"missing array(s) {missing}; found {data.files}")
+            return {key: data[key] for key in keys}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        if isinstance(exc, ArrayFileError):
+            raise
+        raise ArrayFileError(path, f"not a readable .npz file without pickles ({exc})") from exc
+
+
+def check_keypoints(keypoints: np.ndarray, num_frames: int | None = None) -> str | None:
+    """Describe what is wrong with a keypoint array, or return ``None`` if it is valid."""
+    if keypoints.ndim != 3 or keypoints.shape[1:] != (NUM_KEYPOINTS, 3):
+        return f"keypoints must have shape (T, {NUM_KEYPOINTS}, 3), got {keypoints.shape}"
+    if num_frames is not None and keypoints.shape[0] != num_frames:
+        return f"keypoints have {keypoints.shape[0]} frames, expected {num_frames}"
+    if not np.issubdtype(keypoints.dtype, np.floating):
+        return f"keypoints must be floating point, got {keypoints.dtype}"
+    if not np.isfinite(keypoints).all():
+        return "keypoints contain NaN or infinite values"
+    scores = keypoints[..., 2]
+    if scores.min() < 0 or scores.max() > 1:
+        return f"keypoint scores must lie in [0, 1], found [{scores.min():.3g}, {scores.max():.3g}]"
+    return None
+
+
+def save_keypoints(path: str | os.PathLike[str], keypoints: np.ndarray) -> Path:
+    problem = check_keypoints(np.asarray(keypoints))
+    if problem:
+        raise ArrayFileError(path, problem)
+    return _save_npz(path, {KEYPOINTS_KEY: np.asarray(keypoints, dtype=np.float32)})
+
+
+def load_keypoints(path: str | os.PathLike[str], num_frames: int | None = None) -> np.ndarray:
+    """Load and check ``(T, 133, 3)`` keypoints; ``num_frames`` also checks T."""
+    keypoints = _load_npz(path, (KEYPOINTS_KEY,))[KEYPOINTS_KEY]
+    problem = check_keypoints(keypoints, num_frames)
+    if problem:
+        raise ArrayFileError(path, problem)
+    return keypoints.astype(np.float32, copy=False)
+
+
+def check_masks(masks: dict[str, np.ndarray], shape: tuple[int, int, int] | None = None) -> str | None:
+    """Describe what is wrong with hand/face masks, or return ``None``; ``shape`` is (T, H, W)."""
+    for key in MASK_KEYS:
+        mask = masks[key]
+        if mask.dtype != np.bool_ or mask.ndim != 3:
+            return f"{key} mask must be a bool (T, H, W) array, got {mask.dtype} {mask.shape}"
+        if shape is not None and mask.shape != shape:
+            return f"{key} mask has shape {mask.shape}, expected {shape}"
+    return None
+
+
+def save_masks(path: str | os.PathLike[str], hand: np.ndarray, face: np.ndarray) -> Path:
+    masks = {"hand": np.asarray(hand), "face": np.asarray(face)}
+    problem = check_masks(masks, masks["hand"].shape if masks["hand"].ndim == 3 else None)
+    if problem:
+        raise ArrayFileError(path, problem)
+    return _save_npz(path, masks)
+
+
+def load_masks(
+    path: str | os.PathLike[str], shape: tuple[int, int, int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load and check ``(hand, face)`` bool masks; ``shape`` (T, H, W) also checks their size."""
+    masks = _load_npz(path, MASK_KEYS)
+    problem = check_masks(masks, shape)
+    if problem:
+        raise ArrayFileError(path, problem)
+    return masks["hand"], masks["face"]

@@ -1,0 +1,1 @@
+"""File input and output: videos, hashes and atomic writes."""

@@ -1,0 +1,92 @@
+"""Shared fixtures: a tiny protocol and a hand-built dataset in the real format (no synth renderer).
+
+The hand-built dataset keeps the format tests independent of the synthetic renderer and lets each test
+break exactly one rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interhf_bench.data.arrays import save_keypoints, save_masks
+from interhf_bench.data.manifest import ManifestRow, write_manifest
+from interhf_bench.io.files import sha256_file
+from interhf_bench.io.video import write_video
+from interhf_bench.protocol.spec import INTERHF_MINI_V1, ProtocolSpec
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+MEDIA = SHARED / "data" / "media"
+
+TINY = replace(
+    INTERHF_MINI_V1,
+    id="test-tiny",
+    description="unit-test protocol",
+    videos_per_class=2,
+    num_target_frames=3,
+    height=24,
+    width=16,
+)
+
+
+def make_keypoints(num_frames: int, height: int, width: int, rng: np.random.Generator) -> np.ndarray:
+    keypoints = np.zeros((num_frames, 133, 3), dtype=np.float32)
+    keypoints[..., 0] = rng.uniform(0, width, (num_frames, 133))
+    keypoints[..., 1] = rng.uniform(0, height, (num_frames, 133))
+    keypoints[..., 2] = rng.uniform(0.5, 1.0, (num_frames, 133))
+    return keypoints
+
+
+def write_tiny_dataset(root: Path, protocol: ProtocolSpec = TINY, extra_subjects: int = 0) -> list[ManifestRow]:
+    """``videos_per_class`` test videos per class (+ train videos of ``extra_subjects`` more subjects)."""
+    rng = np.random.default_rng(0)
+    rows = []
+    per_class = protocol.videos_per_class + extra_subjects
+    shape = (protocol.num_frames, protocol.height, protocol.width)
+    for code in protocol.classes:
+        for i in range(per_class):
+            video_id = f"{code}_{i:02d}"
+            frames = rng.integers(0, 256, (*shape, 3), dtype=np.uint8)
+            video = write_video(root / "videos" / f"{video_id}.mp4", frames, protocol.fps)
+            pose = save_keypoints(root / "poses" / f"{video_id}.npz", make_keypoints(*shape, rng))
+            masks = save_masks(root / "masks" / f"{video_id}.npz", np.zeros(shape, bool), np.ones(shape, bool))
+            rows.append(
+                ManifestRow(
+                    video_id=video_id,
+                    interaction=code,
+                    subject_id=f"subject-{i}",
+                    split="test" if i < protocol.videos_per_class else "train",
+                    path=f"videos/{video_id}.mp4",
+                    fps=protocol.fps,
+                    num_frames=protocol.num_frames,
+                    height=protocol.height,
+                    width=protocol.width,
+                    sha256=sha256_file(video),
+                    pose_path=f"poses/{video_id}.npz",
+                    pose_sha256=sha256_file(pose),
+                    mask_path=f"masks/{video_id}.npz",
+                    mask_sha256=sha256_file(masks),
+                )
+            )
+    write_manifest(root / "manifest.jsonl", rows)
+    return rows
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("tiny-template")
+    write_tiny_dataset(root)
+    return root
+
+
+@pytest.fixture
+def tiny_dataset(tiny_dataset_template: Path, tmp_path: Path) -> Path:
+    """A fresh, valid copy of the tiny dataset that a test may break."""
+    import shutil
+
+    root = tmp_path / "dataset"
+    shutil.copytree(tiny_dataset_template, root)
+    return root
