@@ -40,7 +40,9 @@ def make_keypoints(num_frames: int, height: int, width: int, rng: np.random.Gene
     return keypoints
 
 
-def write_tiny_dataset(root: Path, protocol: ProtocolSpec = TINY, extra_subjects: int = 0) -> list[ManifestRow]:
+def write_tiny_dataset(
+    root: Path, protocol: ProtocolSpec = TINY, extra_subjects: int = 0
+) -> list[ManifestRow]:
     """``videos_per_class`` test videos per class (+ train videos of ``extra_subjects`` more subjects)."""
     rng = np.random.default_rng(0)
     rows = []
@@ -52,7 +54,9 @@ def write_tiny_dataset(root: Path, protocol: ProtocolSpec = TINY, extra_subjects
             frames = rng.integers(0, 256, (*shape, 3), dtype=np.uint8)
             video = write_video(root / "videos" / f"{video_id}.mp4", frames, protocol.fps)
             pose = save_keypoints(root / "poses" / f"{video_id}.npz", make_keypoints(*shape, rng))
-            masks = save_masks(root / "masks" / f"{video_id}.npz", np.zeros(shape, bool), np.ones(shape, bool))
+            masks = save_masks(
+                root / "masks" / f"{video_id}.npz", np.zeros(shape, bool), np.ones(shape, bool)
+            )
             rows.append(
                 ManifestRow(
                     video_id=video_id,

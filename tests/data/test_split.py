@@ -23,7 +23,12 @@ def pool(subjects: int, videos_per_subject: int = 2) -> list[ManifestRow]:
         for s in range(subjects):
             for v in range(videos_per_subject):
                 video_id = f"{code}_s{s}_v{v}"
-                fields = {"video_id": video_id, "class": code, "subject_id": f"s{s}", "path": f"v/{video_id}.mp4"}
+                fields = {
+                    "video_id": video_id,
+                    "class": code,
+                    "subject_id": f"s{s}",
+                    "path": f"v/{video_id}.mp4",
+                }
                 rows.append(ManifestRow.model_validate({**BASE, **fields}))
     return rows
 

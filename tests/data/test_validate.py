@@ -16,7 +16,8 @@ from tests.conftest import TINY
 
 def edit_rows(root: Path, **changes_by_id: dict[str, object]) -> None:
     rows = [
-        row.model_copy(update=changes_by_id.get(row.video_id, {})) for row in load_manifest(root / "manifest.jsonl")
+        row.model_copy(update=changes_by_id.get(row.video_id, {}))
+        for row in load_manifest(root / "manifest.jsonl")
     ]
     write_manifest(root / "manifest.jsonl", rows)
 
@@ -85,7 +86,9 @@ def test_missing_file_and_wrong_count_per_class(tiny_dataset: Path) -> None:
 
 
 def test_path_traversal_in_manifest(tiny_dataset: Path) -> None:
-    edit_rows(tiny_dataset, **{"LH-ER_00": {"path": "../../etc/passwd"}, "LH-ER_01": {"mask_path": "/etc/passwd"}})
+    edit_rows(
+        tiny_dataset, **{"LH-ER_00": {"path": "../../etc/passwd"}, "LH-ER_01": {"mask_path": "/etc/passwd"}}
+    )
     found = problems(tiny_dataset)
     assert ("LH-ER_00", "path", "path '../../etc/passwd' contains '..'") in found
     assert any(v == "LH-ER_01" and f == "mask_path" and "must be relative" in m for v, f, m in found)

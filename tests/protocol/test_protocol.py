@@ -16,10 +16,26 @@ from interhf_bench.protocol import (
     get_protocol,
 )
 
-PAPER_CODES = (
-    "LH-NP RH-NP LH-EB LH-FH LH-CH LH-ER RH-EB RH-FH RH-CH RH-ER "
-    "LC-SF RC-SF LC-TF RC-TF LC-TH RC-TH LR-FS RL-FS"
-).split()
+PAPER_CODES = [
+    "LH-NP",
+    "RH-NP",
+    "LH-EB",
+    "LH-FH",
+    "LH-CH",
+    "LH-ER",
+    "RH-EB",
+    "RH-FH",
+    "RH-CH",
+    "RH-ER",
+    "LC-SF",
+    "RC-SF",
+    "LC-TF",
+    "RC-TF",
+    "LC-TH",
+    "RC-TH",
+    "LR-FS",
+    "RL-FS",
+]
 
 
 def test_the_18_paper_codes_in_order() -> None:
@@ -43,7 +59,7 @@ def test_categories_match_the_paper() -> None:
         ("LR-FS", None, FacialRegion.FACE, None),
     ],
 )
-def test_codes_decode_to_hand_region_and_fingers(code, hand, region, fingers) -> None:  # noqa: ANN001
+def test_codes_decode_to_hand_region_and_fingers(code, hand, region, fingers) -> None:
     cls = get_class(code)
     assert (cls.hand, cls.region, cls.finger_count) == (hand, region, fingers)
 
