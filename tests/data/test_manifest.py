@@ -97,3 +97,28 @@ def test_write_is_sorted_canonical_and_hash_is_order_independent(tmp_path: Path)
     assert lines[0] == json.dumps(json.loads(lines[0]), sort_keys=True, separators=(",", ":"))
     assert manifest_hash([a, b]) == manifest_hash([b, a]) == manifest_hash(load_manifest(path))
     assert manifest_hash([a]) != manifest_hash([a, b])
+
+
+def test_dataset_reads_rows_frames_keypoints_and_masks(tiny_dataset: Path) -> None:
+    from interhf_bench.data.dataset import Dataset
+
+    dataset = Dataset(tiny_dataset, split="test")
+    assert len(dataset) == 36
+    row = dataset.row("RH-FH_01")
+    assert dataset.frames("RH-FH_01").shape == (row.num_frames, row.height, row.width, 3)
+    assert dataset.keypoints("RH-FH_01").shape == (row.num_frames, 133, 3)
+    hand, face = dataset.masks("RH-FH_01")
+    assert hand.shape == face.shape == (row.num_frames, row.height, row.width)
+    with pytest.raises(KeyError, match="not in"):
+        dataset.row("nope")
+    assert len(Dataset(tiny_dataset, split="train")) == 0
+
+
+def test_dataset_refuses_duplicate_ids(tiny_dataset: Path) -> None:
+    from interhf_bench.data.dataset import Dataset
+
+    manifest = tiny_dataset / "manifest.jsonl"
+    first = manifest.read_text().splitlines()[0]
+    manifest.write_text(manifest.read_text() + first + "\n")
+    with pytest.raises(DatasetError, match="duplicate video_id"):
+        Dataset(tiny_dataset)
