@@ -52,12 +52,12 @@ def main() -> None:
     parser.add_argument("--classes", nargs="+", default=DEFAULT_CLASSES)
     parser.add_argument("--columns", type=int, default=6)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "images" / "synth_strip.png")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "images" / "synth_strip.jpg")
     args = parser.parse_args()
     height, width = (int(v) for v in args.size.lower().split("x"))
     strip = frame_strip(args.classes, height, width, INTERHF_V1.num_frames, args.columns, args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(args.out), cv2.cvtColor(strip, cv2.COLOR_RGB2BGR))
+    cv2.imwrite(str(args.out), cv2.cvtColor(strip, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
     print(f"wrote {args.out} ({strip.shape[1]}x{strip.shape[0]})")
 
 
