@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from interhf_bench.io.files import atomic_path
-from interhf_bench.pose.wholebody import NUM_KEYPOINTS
+from interhf_bench.pose.checks import keypoint_problem
 
 KEYPOINTS_KEY = "keypoints"
 MASK_KEYS = ("hand", "face")
@@ -52,18 +52,12 @@ def _load_npz(path: str | os.PathLike[str], keys: tuple[str, ...]) -> dict[str, 
 
 def check_keypoints(keypoints: np.ndarray, num_frames: int | None = None) -> str | None:
     """Describe what is wrong with a keypoint array, or return ``None`` if it is valid."""
-    if keypoints.ndim != 3 or keypoints.shape[1:] != (NUM_KEYPOINTS, 3):
-        return f"keypoints must have shape (T, {NUM_KEYPOINTS}, 3), got {keypoints.shape}"
-    if num_frames is not None and keypoints.shape[0] != num_frames:
-        return f"keypoints have {keypoints.shape[0]} frames, expected {num_frames}"
-    if not np.issubdtype(keypoints.dtype, np.floating):
-        return f"keypoints must be floating point, got {keypoints.dtype}"
-    if not np.isfinite(keypoints).all():
-        return "keypoints contain NaN or infinite values"
-    scores = keypoints[..., 2]
-    if scores.min() < 0 or scores.max() > 1:
-        return f"keypoint scores must lie in [0, 1], found [{scores.min():.3g}, {scores.max():.3g}]"
-    return None
+    problem = keypoint_problem(keypoints)
+    if problem is None and num_frames is not None and keypoints.shape[0] != num_frames:
+        problem = f"keypoints have {keypoints.shape[0]} frames, expected {num_frames}"
+    if problem is None and not np.issubdtype(keypoints.dtype, np.floating):
+        problem = f"keypoints must be floating point, got {keypoints.dtype}"
+    return problem
 
 
 def save_keypoints(path: str | os.PathLike[str], keypoints: np.ndarray) -> Path:

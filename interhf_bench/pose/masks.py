@@ -40,7 +40,8 @@ from typing import Final, Literal
 
 import numpy as np
 
-from interhf_bench.pose.wholebody import BODY_INDEX, FACE, LEFT_HAND, NUM_KEYPOINTS, RIGHT_HAND
+from interhf_bench.pose.checks import as_keypoints, check_size
+from interhf_bench.pose.wholebody import BODY_INDEX, FACE, LEFT_HAND, RIGHT_HAND
 
 Region = Literal["left_hand", "right_hand", "face"]
 REGIONS: Final[tuple[Region, ...]] = ("left_hand", "right_hand", "face")
@@ -88,28 +89,11 @@ class MaskSpec:
 DEFAULT_SPEC: Final = MaskSpec()
 
 
-def _check_size(name: str, size: tuple[int, int]) -> tuple[int, int]:
-    try:
-        height, width = (int(v) for v in size)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a (height, width) pair of ints, got {size!r}") from None
-    if height < 1 or width < 1 or (height, width) != tuple(size):
-        raise ValueError(f"{name} must be positive integers (height, width), got {size!r}")
-    return height, width
-
-
 def _as_frames(keypoints: np.ndarray) -> tuple[np.ndarray, bool]:
     """Validated keypoints as ``(T, 133, 3)`` float64, and whether the input was a single frame."""
-    keypoints = np.asarray(keypoints)
-    if keypoints.ndim not in (2, 3) or keypoints.shape[-2:] != (NUM_KEYPOINTS, 3):
-        raise ValueError(f"keypoints must have shape (133, 3) or (T, 133, 3), got {keypoints.shape}")
-    if not (np.issubdtype(keypoints.dtype, np.floating) or np.issubdtype(keypoints.dtype, np.integer)):
-        raise ValueError(f"keypoints must be numeric, got dtype {keypoints.dtype}")
-    single = keypoints.ndim == 2
-    frames = keypoints.astype(np.float64)[None] if single else keypoints.astype(np.float64)
-    if not np.isfinite(frames).all():
-        raise ValueError("keypoints contain NaN or infinite values")
-    return frames, single
+    frames = as_keypoints(keypoints, ndims=(2, 3))
+    single = frames.ndim == 2
+    return (frames[None] if single else frames), single
 
 
 def _region_points(frames: np.ndarray, region: Region, spec: MaskSpec) -> np.ndarray:
@@ -161,7 +145,7 @@ def region_boxes(
     box lies outside the frame); with ``source_size = (height, width)`` boxes are clipped to the frame.
     """
     frames, single = _as_frames(keypoints)
-    source = None if source_size is None else _check_size("source_size", source_size)
+    source = None if source_size is None else check_size("source_size", source_size)
     boxes = {region: _boxes(_region_points(frames, region, spec), region, spec, source) for region in REGIONS}
     return {region: box[0] if single else box for region, box in boxes.items()}
 
@@ -177,8 +161,8 @@ def boxes_to_masks(
     boxes = np.asarray(boxes, dtype=np.float64)
     if boxes.ndim != 2 or boxes.shape[1] != 4:
         raise ValueError(f"boxes must have shape (T, 4), got {boxes.shape}")
-    out_h, out_w = _check_size("out_size", out_size)
-    src_h, src_w = _check_size("source_size", source_size)
+    out_h, out_w = check_size("out_size", out_size)
+    src_h, src_w = check_size("source_size", source_size)
     scale = np.array([out_w / src_w, out_h / src_h, out_w / src_w, out_h / src_h])
     x0, y0, x1, y1 = (boxes * scale).T
     cols = np.arange(out_w) + 0.5

@@ -42,13 +42,13 @@ from typing import Final, Literal
 import cv2
 import numpy as np
 
+from interhf_bench.pose.checks import as_keypoints, check_size
 from interhf_bench.pose.wholebody import (
     BODY,
     BODY_INDEX,
     FACE,
     HAND_EDGES,
     LEFT_HAND,
-    NUM_KEYPOINTS,
     RIGHT_HAND,
 )
 
@@ -151,34 +151,6 @@ class PoseRenderStyle:
 
 DEFAULT_STYLE: Final = PoseRenderStyle()
 """MimicMotion's rendering."""
-
-
-def _check_size(name: str, size: tuple[int, int]) -> tuple[int, int]:
-    try:
-        height, width = (int(v) for v in size)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a (height, width) pair of ints, got {size!r}") from None
-    if height < 1 or width < 1 or (height, width) != tuple(size):
-        raise ValueError(f"{name} must be positive integers (height, width), got {size!r}")
-    return height, width
-
-
-def _check_keypoints(keypoints: np.ndarray, ndim: int) -> np.ndarray:
-    keypoints = np.asarray(keypoints)
-    expected = "(133, 3)" if ndim == 2 else "(T, 133, 3)"
-    if keypoints.ndim != ndim or keypoints.shape[-2:] != (NUM_KEYPOINTS, 3):
-        raise ValueError(f"keypoints must have shape {expected}, got {keypoints.shape}")
-    if not (np.issubdtype(keypoints.dtype, np.floating) or np.issubdtype(keypoints.dtype, np.integer)):
-        raise ValueError(f"keypoints must be numeric, got dtype {keypoints.dtype}")
-    keypoints = keypoints.astype(np.float64)
-    if not np.isfinite(keypoints).all():
-        raise ValueError("keypoints contain NaN or infinite values")
-    scores = keypoints[..., 2]
-    if scores.size and (scores.min() < 0 or scores.max() > 1):
-        raise ValueError(
-            f"keypoint scores must lie in [0, 1], found [{scores.min():.3g}, {scores.max():.3g}]"
-        )
-    return keypoints
 
 
 def _colour(rgb: np.ndarray | tuple[float, float, float], style: PoseRenderStyle) -> tuple[int, int, int]:
@@ -341,7 +313,7 @@ def _to_output(
 ) -> np.ndarray:
     if source_size is None:
         return keypoints
-    src_h, src_w = _check_size("source_size", source_size)
+    src_h, src_w = check_size("source_size", source_size)
     scaled = keypoints.copy()
     scaled[..., 0] *= width / src_w
     scaled[..., 1] *= height / src_h
@@ -361,8 +333,8 @@ def draw_pose(
     ``source_size`` is the ``(height, width)`` the keypoints were measured in; they are scaled to the
     output size (default: they are already in output pixels).
     """
-    height, width = _check_size("(height, width)", (height, width))
-    points = _to_output(_check_keypoints(keypoints, ndim=2), height, width, source_size)
+    height, width = check_size("(height, width)", (height, width))
+    points = _to_output(as_keypoints(keypoints, ndims=(2,)), height, width, source_size)
     return _draw_frame(points, height, width, style)
 
 
@@ -375,8 +347,8 @@ def render_pose_video(
     style: PoseRenderStyle = DEFAULT_STYLE,
 ) -> np.ndarray:
     """Render ``(T, 133, 3)`` keypoints as a ``(T, height, width, 3)`` uint8 RGB pose video."""
-    height, width = _check_size("(height, width)", (height, width))
-    points = _to_output(_check_keypoints(keypoints, ndim=3), height, width, source_size)
+    height, width = check_size("(height, width)", (height, width))
+    points = _to_output(as_keypoints(keypoints, ndims=(3,)), height, width, source_size)
     frames = np.zeros((len(points), height, width, 3), dtype=np.uint8)
     for t, frame in enumerate(points):
         frames[t] = _draw_frame(frame, height, width, style)
