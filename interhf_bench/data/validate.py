@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from interhf_bench.data.arrays import ArrayFileError, load_keypoints, load_masks
@@ -145,28 +146,31 @@ def _check_video(root: Path, row: ManifestRow, report: Reporter, *, check_hashes
 
 
 def _check_arrays(root: Path, row: ManifestRow, report: Reporter, *, check_hashes: bool) -> None:
-    if row.pose_path is not None:
-        path = _resolve(root, row.pose_path, "pose_path", report)
-        if path is not None:
-            if check_hashes:
-                _check_hash(path, row.pose_sha256, "pose_sha256", report)
-            try:
-                keypoints = load_keypoints(path, row.num_frames)
-                _check_keypoints_in_frame(keypoints, row, report, path)
-            except ArrayFileError as exc:
-                report(exc.problem, "pose_path", path)
-    if row.mask_path is not None:
-        path = _resolve(root, row.mask_path, "mask_path", report)
-        if path is not None:
-            if check_hashes:
-                _check_hash(path, row.mask_sha256, "mask_sha256", report)
-            try:
-                load_masks(path, (row.num_frames, row.height, row.width))
-            except ArrayFileError as exc:
-                report(exc.problem, "mask_path", path)
+    def check_pose(path: Path) -> None:
+        _check_keypoints_in_frame(load_keypoints(path, row.num_frames), row, report, path)
+
+    def check_masks(path: Path) -> None:
+        load_masks(path, (row.num_frames, row.height, row.width))
+
+    files = (
+        ("pose", row.pose_path, row.pose_sha256, check_pose),
+        ("mask", row.mask_path, row.mask_sha256, check_masks),
+    )
+    for kind, relative, digest, check in files:
+        if relative is None:
+            continue
+        path = _resolve(root, relative, f"{kind}_path", report)
+        if path is None:
+            continue
+        if check_hashes:
+            _check_hash(path, digest, f"{kind}_sha256", report)
+        try:
+            check(path)
+        except ArrayFileError as exc:
+            report(exc.problem, f"{kind}_path", path)
 
 
-def _check_keypoints_in_frame(keypoints, row: ManifestRow, report: Reporter, path: Path) -> None:
+def _check_keypoints_in_frame(keypoints: np.ndarray, row: ManifestRow, report: Reporter, path: Path) -> None:
     """Confident points must lie in the frame: a sign of keypoints measured on another resolution."""
     confident = keypoints[..., 2] > 0
     xs, ys = keypoints[..., 0][confident], keypoints[..., 1][confident]
