@@ -1,0 +1,1 @@
+"""Metrics: DisCo-compatible frame and video metrics and the networks they run."""

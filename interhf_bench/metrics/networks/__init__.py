@@ -1,0 +1,1 @@
+"""Feature extractors the metrics run (I3D for FVD, ...), with the parameter names of their reference checkpoints."""

@@ -1,0 +1,132 @@
+"""DisCo's frame metrics SSIM, PSNR and L1, reproduced exactly and computed for whole videos at once.
+
+The recipe (Wangt-CN/DisCo @ c4fa48a, ``tool/metrics/ssim_l1_lpips_psnr.py``; details in
+``shared/research/disco-metrics.md`` sections 2, 3 and 5), per generated/ground-truth frame pair:
+
+1. frames are uint8 (DisCo reads BGR with ``cv2.imread``; the channel order does not change any of the
+   three values because the grey conversion weights each channel by its own coefficient);
+2. if the sizes differ, the generated frame is resized to the ground-truth size with ``cv2.resize``
+   (``INTER_LINEAR``); the ground truth is never resized;
+3. SSIM: ``cv2.cvtColor`` to grey (uint8), then ``skimage.metrics.structural_similarity`` with all
+   defaults (7x7 uniform window, sample covariance, K1 0.01, K2 0.03, data range 255, float64);
+4. PSNR: MSE over all H x W x 3 values in float64, ``20 log10(255 / sqrt(MSE))``, 100 when MSE is 0
+   (the fixed version of DisCo's function, not the pre-2024 uint8-overflow one);
+5. L1: mean absolute difference in 0-255 units divided once more by H x W (DisCo's quirk: values of
+   order 1e-4; it makes L1 depend on the resolution).
+
+DisCo averages each metric over all frames of all videos. Here the values are returned per frame so
+that per-video, per-class and bootstrap statistics can be built on them; the mean of the per-frame
+values is DisCo's number. SSIM is computed for a whole stack of frames with one filter call per
+statistic (the same float64 operations as scikit-image, so the values are identical to the last bit
+that float64 carries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy.ndimage import uniform_filter
+
+PSNR_IDENTICAL = 100.0
+SSIM_WINDOW = 7
+SSIM_K1, SSIM_K2 = 0.01, 0.03
+DATA_RANGE = 255.0
+
+
+@dataclass(frozen=True)
+class PixelMetricSpec:
+    """Every setting of the DisCo frame metrics, written into results."""
+
+    resize: str = "generated -> ground-truth size, cv2.resize INTER_LINEAR (no antialias)"
+    colour: str = "uint8; channel order irrelevant"
+    grey: str = "cv2.cvtColor BGR2GRAY (uint8 fixed point)"
+    ssim: str = "skimage structural_similarity defaults (win 7 box, sample cov, K1 .01, K2 .03, range 255)"
+    psnr: str = "float64 MSE over HxWx3, 20*log10(255/sqrt(MSE)), 100 if MSE == 0"
+    l1: str = "mean |gen - gt| (0-255) / (H*W) per frame (DisCo quirk)"
+    aggregate: str = "mean over all frames of all videos"
+    source: str = "Wangt-CN/DisCo@c4fa48a tool/metrics/ssim_l1_lpips_psnr.py"
+
+
+def match_size(generated: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Resize ``(H', W', 3)`` or ``(T, H', W', 3)`` uint8 frames to ``height x width`` as DisCo does."""
+    if generated.shape[-3:-1] == (height, width):
+        return generated
+    if generated.ndim == 3:
+        return cv2.resize(generated, (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.stack([cv2.resize(f, (width, height), interpolation=cv2.INTER_LINEAR) for f in generated])
+
+
+def to_grey(frames: np.ndarray) -> np.ndarray:
+    """``(T, H, W, 3)`` uint8 -> ``(T, H, W)`` uint8 with OpenCV's fixed-point BGR->grey weights.
+
+    RGB input is passed as RGB2GRAY, which applies the same weight to each colour as BGR2GRAY on the
+    BGR frame DisCo reads, so the result is the same either way.
+    """
+    return np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames])
+
+
+def _check_pair(generated: np.ndarray, ground_truth: np.ndarray) -> None:
+    for name, frames in (("generated", generated), ("ground truth", ground_truth)):
+        if frames.dtype != np.uint8 or frames.ndim != 4 or frames.shape[-1] != 3:
+            raise ValueError(f"{name} frames must be (T, H, W, 3) uint8, got {frames.dtype} {frames.shape}")
+    if len(generated) != len(ground_truth):
+        raise ValueError(f"{len(generated)} generated frames for {len(ground_truth)} ground-truth frames")
+    if min(ground_truth.shape[1:3]) < SSIM_WINDOW:
+        raise ValueError(
+            f"frames must be at least {SSIM_WINDOW}x{SSIM_WINDOW} for SSIM, got {ground_truth.shape[1:3]}"
+        )
+
+
+def ssim_frames(generated_grey: np.ndarray, ground_truth_grey: np.ndarray) -> np.ndarray:
+    """Per-frame SSIM of ``(T, H, W)`` uint8 grey stacks: scikit-image's defaults, batched over T."""
+    x = generated_grey.astype(np.float64)
+    y = ground_truth_grey.astype(np.float64)
+    size = (1, SSIM_WINDOW, SSIM_WINDOW)  # no filtering across frames
+    n = SSIM_WINDOW**2
+    cov_norm = n / (n - 1)  # sample covariance, scikit-image's default
+    ux, uy = uniform_filter(x, size=size), uniform_filter(y, size=size)
+    uxx, uyy, uxy = (
+        uniform_filter(x * x, size=size),
+        uniform_filter(y * y, size=size),
+        uniform_filter(x * y, size=size),
+    )
+    vx = cov_norm * (uxx - ux * ux)
+    vy = cov_norm * (uyy - uy * uy)
+    vxy = cov_norm * (uxy - ux * uy)
+    c1, c2 = (SSIM_K1 * DATA_RANGE) ** 2, (SSIM_K2 * DATA_RANGE) ** 2
+    a1, a2 = 2 * ux * uy + c1, 2 * vxy + c2
+    b1, b2 = ux**2 + uy**2 + c1, vx + vy + c2
+    ssim_map = (a1 * a2) / (b1 * b2)
+    pad = (SSIM_WINDOW - 1) // 2
+    cropped = ssim_map[:, pad:-pad, pad:-pad]
+    return np.array([frame.mean(dtype=np.float64) for frame in cropped])
+
+
+def psnr_frames(generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray:
+    """Per-frame PSNR in dB (float64 MSE over H x W x 3; 100 for identical frames)."""
+    diff = generated.astype(np.float64) - ground_truth.astype(np.float64)
+    mse = (diff * diff).reshape(len(diff), -1).mean(axis=1)
+    with np.errstate(divide="ignore"):
+        psnr = 20 * np.log10(DATA_RANGE / np.sqrt(mse))
+    return np.where(mse == 0, PSNR_IDENTICAL, psnr)
+
+
+def l1_frames(generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray:
+    """Per-frame DisCo L1: mean absolute difference (0-255 units) divided by H x W."""
+    height, width = ground_truth.shape[1:3]
+    diff = np.abs(generated.astype(np.float64) - ground_truth.astype(np.float64)) / (height * width)
+    return diff.reshape(len(diff), -1).mean(axis=1)
+
+
+def disco_frame_metrics(generated: np.ndarray, ground_truth: np.ndarray) -> dict[str, np.ndarray]:
+    """SSIM, PSNR and L1 for each frame pair of two ``(T, H, W, 3)`` uint8 videos, DisCo's recipe."""
+    generated, ground_truth = np.asarray(generated), np.asarray(ground_truth)
+    _check_pair(generated, ground_truth)
+    generated = match_size(generated, *ground_truth.shape[1:3])
+    return {
+        "ssim": ssim_frames(to_grey(generated), to_grey(ground_truth)),
+        "psnr": psnr_frames(generated, ground_truth),
+        "l1": l1_frames(generated, ground_truth),
+    }

@@ -1,0 +1,1 @@
+"""Pretrained weights: registry, hashes, safe loading and format conversion."""
