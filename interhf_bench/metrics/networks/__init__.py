@@ -1,1 +1,1 @@
-"""Feature extractors the metrics run (I3D for FVD, ...), with the parameter names of their reference checkpoints."""
+"""Feature extractors the metrics run, named as their reference checkpoints name them."""
