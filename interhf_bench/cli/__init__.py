@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from interhf_bench import __version__
-from interhf_bench.cli import data, protocol
+from interhf_bench.cli import data, protocol, weights
 
 
 class CommandError(Exception):
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     data.register(commands)
     protocol.register(commands)
+    weights.register(commands)
     return parser
 
 
@@ -38,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
-    except (CommandError, FileExistsError, FileNotFoundError, KeyError, ValueError) as exc:
+    except (CommandError, FileExistsError, FileNotFoundError, KeyError, ValueError, RuntimeError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"interhf-bench: error: {message}", file=sys.stderr)
         return 1

@@ -35,6 +35,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; results and datasets are meant to be shared
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
