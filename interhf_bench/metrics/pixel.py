@@ -79,8 +79,8 @@ def _check_pair(generated: np.ndarray, ground_truth: np.ndarray) -> None:
         )
 
 
-def ssim_frames(generated_grey: np.ndarray, ground_truth_grey: np.ndarray) -> np.ndarray:
-    """Per-frame SSIM of ``(T, H, W)`` uint8 grey stacks: scikit-image's defaults, batched over T."""
+def ssim_maps(generated_grey: np.ndarray, ground_truth_grey: np.ndarray) -> np.ndarray:
+    """``(T, H, W)`` SSIM maps of uint8 grey stacks: scikit-image's defaults, batched over T."""
     x = generated_grey.astype(np.float64)
     y = ground_truth_grey.astype(np.float64)
     size = (1, SSIM_WINDOW, SSIM_WINDOW)  # no filtering across frames
@@ -98,9 +98,13 @@ def ssim_frames(generated_grey: np.ndarray, ground_truth_grey: np.ndarray) -> np
     c1, c2 = (SSIM_K1 * DATA_RANGE) ** 2, (SSIM_K2 * DATA_RANGE) ** 2
     a1, a2 = 2 * ux * uy + c1, 2 * vxy + c2
     b1, b2 = ux**2 + uy**2 + c1, vx + vy + c2
-    ssim_map = (a1 * a2) / (b1 * b2)
+    return (a1 * a2) / (b1 * b2)
+
+
+def ssim_frames(generated_grey: np.ndarray, ground_truth_grey: np.ndarray) -> np.ndarray:
+    """Per-frame SSIM: the mean of each map without the 3-pixel border scikit-image crops."""
     pad = (SSIM_WINDOW - 1) // 2
-    cropped = ssim_map[:, pad:-pad, pad:-pad]
+    cropped = ssim_maps(generated_grey, ground_truth_grey)[:, pad:-pad, pad:-pad]
     return np.array([frame.mean(dtype=np.float64) for frame in cropped])
 
 
