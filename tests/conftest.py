@@ -94,3 +94,13 @@ def tiny_dataset(tiny_dataset_template: Path, tmp_path: Path) -> Path:
     root = tmp_path / "dataset"
     shutil.copytree(tiny_dataset_template, root)
     return root
+
+
+@pytest.fixture(scope="session")
+def mini_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded synthetic set (interhf-mini-v1), rendered once per test session."""
+    from interhf_bench.synth.build import synthesize_dataset
+
+    root = tmp_path_factory.mktemp("mini")
+    synthesize_dataset(root, INTERHF_MINI_V1, progress=False)
+    return root

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from interhf_bench import __version__
-from interhf_bench.cli import data, protocol, weights
+from interhf_bench.cli import data, protocol, score, weights
 
 
 class CommandError(Exception):
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     data.register(commands)
     protocol.register(commands)
+    score.register(commands)
     weights.register(commands)
     return parser
 

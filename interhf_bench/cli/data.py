@@ -55,7 +55,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     split.set_defaults(handler=run_split)
 
 
-def _protocol_for(root: Path, protocol_id: str | None) -> ProtocolSpec:
+def protocol_for(root: Path, protocol_id: str | None) -> ProtocolSpec:
     from interhf_bench.data.info import read_info
     from interhf_bench.protocol import get_protocol
 
@@ -95,7 +95,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
     from interhf_bench.data.validate import validate_dataset
 
-    protocol = _protocol_for(args.root, args.protocol)
+    protocol = protocol_for(args.root, args.protocol)
     report = validate_dataset(
         args.root,
         protocol,
@@ -131,7 +131,7 @@ def run_split(args: argparse.Namespace) -> int:
     from interhf_bench.data.manifest import load_manifest, write_manifest
     from interhf_bench.data.split import assign_test_split
 
-    protocol = _protocol_for(args.root, args.protocol)
+    protocol = protocol_for(args.root, args.protocol)
     rows = load_manifest(args.root / args.manifest)
     new_rows = assign_test_split(rows, protocol, args.seed)
     name = args.out or f"manifest.{protocol.id}.seed{args.seed}.jsonl"

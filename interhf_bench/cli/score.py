@@ -1,0 +1,72 @@
+"""``interhf-bench score``: metrics of generated videos against a dataset's test split."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "score", help="score generated videos against the ground truth (metrics.json)"
+    )
+    parser.add_argument(
+        "--pred", type=Path, required=True, help="folder with <video_id>.mp4 or <video_id>/ frames"
+    )
+    parser.add_argument("--data", type=Path, help="dataset root (default: the embedded synthetic set)")
+    parser.add_argument("--protocol", help="protocol (default: from the dataset's dataset.json)")
+    parser.add_argument("--manifest", default="manifest.jsonl", help="manifest file inside the dataset root")
+    parser.add_argument("--out", type=Path, help="metrics.json path (default: beside the videos folder)")
+    parser.add_argument("--device", default="cpu", help="torch device for the feature networks")
+    parser.add_argument("--allow-unverified-weights", action="store_true")
+    parser.add_argument("--no-progress", action="store_true")
+    parser.set_defaults(handler=run)
+
+
+def default_output(pred_dir: Path) -> Path:
+    """``runs/<method>/<protocol>/metrics.json`` when the predictions are that run's ``videos/`` folder."""
+    return (pred_dir.parent if pred_dir.name == "videos" else pred_dir) / "metrics.json"
+
+
+def run(args: argparse.Namespace) -> int:
+    from interhf_bench.cli.data import protocol_for
+    from interhf_bench.data.dataset import Dataset
+    from interhf_bench.io.files import write_text_atomic
+    from interhf_bench.paths import cache_dir, default_dataset_dir
+    from interhf_bench.scoring.extractors import FeatureCache
+    from interhf_bench.scoring.metric_set import build_extractors
+    from interhf_bench.scoring.score import score
+
+    if not args.pred.is_dir():
+        raise FileNotFoundError(f"{args.pred}: predictions folder not found")
+    root = args.data or default_dataset_dir("interhf-mini-v1")
+    if args.data is None and not (root / "manifest.jsonl").is_file():
+        raise FileNotFoundError(
+            f"{root}: the embedded synthetic set is not there yet; run `interhf-bench data synth`"
+        )
+    protocol = protocol_for(root, args.protocol)
+    dataset = Dataset(root, manifest=args.manifest)
+    extractors, unavailable = build_extractors(
+        protocol, device=args.device, allow_unverified=args.allow_unverified_weights
+    )
+    result = score(
+        dataset,
+        protocol,
+        args.pred,
+        extractors=extractors,
+        unavailable=unavailable,
+        cache=FeatureCache(cache_dir() / "features"),
+        progress=not args.no_progress,
+    )
+    out = args.out or default_output(args.pred)
+    write_text_atomic(out, result.model_dump_json(indent=2) + "\n")
+    print(f"{result.n_evaluated}/{result.n_expected} videos scored -> {out}")
+    for name, metric in result.overall.items():
+        if "_" not in name or name in {e.name for e in extractors}:
+            shown = "-" if metric.value is None else f"{metric.value:.6g}"
+            print(f"  {name:<10} {shown}")
+    for name, reason in result.unavailable.items():
+        print(f"  {name:<10} unavailable: {reason}")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
+    return 0

@@ -1,0 +1,1 @@
+"""Typed results files: what a run writes and what the leaderboard reads."""

@@ -1,0 +1,157 @@
+"""Score generated videos against a dataset's test split and build ``metrics.json``.
+
+Each ground-truth and generated video is decoded once; every frame metric and every clip extractor is
+fed from that one pass. A video that is missing or unusable is recorded (``missing``, ``failed``) and
+the rest are scored: ``n_evaluated`` says how many of ``n_expected`` made it into the numbers.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from interhf_bench import __version__
+from interhf_bench.data.dataset import Dataset
+from interhf_bench.data.manifest import manifest_hash
+from interhf_bench.metrics.frechet import FeatureStatistics, frechet_from_statistics
+from interhf_bench.metrics.pixel import PixelMetricSpec, disco_frame_metrics
+from interhf_bench.metrics.regions import REGIONS, region_frame_metrics, region_masks
+from interhf_bench.protocol.spec import ProtocolSpec
+from interhf_bench.results.metrics_file import MetricsFile, MetricValue
+from interhf_bench.scoring.aggregate import pooled_mean_with_ci, video_sums
+from interhf_bench.scoring.extractors import ClipFeatureExtractor, FeatureCache
+from interhf_bench.scoring.predictions import PredictionError, find_prediction, load_prediction
+
+FRAME_METRICS = ("ssim", "psnr", "l1")
+REGION_METRICS = tuple(f"{region}_{name}" for region in REGIONS for name in FRAME_METRICS)
+
+
+def score(
+    dataset: Dataset,
+    protocol: ProtocolSpec,
+    pred_dir: Path,
+    *,
+    extractors: Sequence[ClipFeatureExtractor] = (),
+    unavailable: dict[str, str] | None = None,
+    cache: FeatureCache | None = None,
+    progress: bool = True,
+) -> MetricsFile:
+    """Score every test video of ``dataset`` that has a prediction in ``pred_dir``."""
+    rows = [row for row in dataset if row.split == "test"]
+    targets = list(protocol.target_frames)
+    sums: dict[str, dict[str, tuple[float, int]]] = {}
+    per_video: dict[str, dict[str, float | None]] = {}
+    generated_stats = {e.name: FeatureStatistics(e.dim) for e in extractors}
+    reference_stats = {e.name: FeatureStatistics(e.dim) for e in extractors}
+    class_stats = defaultdict(
+        lambda: {e.name: (FeatureStatistics(e.dim), FeatureStatistics(e.dim)) for e in extractors}
+    )
+    missing: list[str] = []
+    failed: dict[str, str] = {}
+    for row in tqdm(rows, desc="score", unit="video", disable=not progress):
+        path = find_prediction(pred_dir, row.video_id)
+        if path is None:
+            missing.append(row.video_id)
+            continue
+        try:
+            generated = load_prediction(path, len(targets))
+        except PredictionError as exc:
+            failed[row.video_id] = str(exc)
+            continue
+        ground_truth = dataset.frames(row.video_id, targets)
+        hand, face = dataset.masks(row.video_id)
+        values = disco_frame_metrics(generated, ground_truth)
+        values.update(
+            region_frame_metrics(generated, ground_truth, region_masks(hand[targets], face[targets]))
+        )
+        sums[row.video_id] = {name: video_sums(frames) for name, frames in values.items()}
+        per_video[row.video_id] = {
+            name: (s / n if n else None) for name, (s, n) in sums[row.video_id].items()
+        }
+        for extractor in extractors:
+            reference = (
+                cache.get_or_compute(extractor, row.sha256, ground_truth)
+                if cache
+                else extractor.features(ground_truth)
+            )
+            produced = extractor.features(generated)
+            for stats, features in ((generated_stats, produced), (reference_stats, reference)):
+                stats[extractor.name].update(features)
+            gen_class, ref_class = class_stats[row.interaction][extractor.name]
+            gen_class.update(produced)
+            ref_class.update(reference)
+
+    by_class: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row.video_id in sums:
+            by_class[row.interaction].append(row.video_id)
+    names = [*FRAME_METRICS, *REGION_METRICS]
+    overall = {name: _aggregate(sums, list(sums), name) for name in names}
+    per_class = {
+        code: {name: _aggregate(sums, ids, name) for name in names} for code, ids in sorted(by_class.items())
+    }
+    warnings: list[str] = []
+    for extractor in extractors:
+        overall[extractor.name] = _frechet(
+            generated_stats[extractor.name], reference_stats[extractor.name], warnings, extractor.name
+        )
+        for code in per_class:
+            gen_class, ref_class = class_stats[code][extractor.name]
+            per_class[code][extractor.name] = _frechet(gen_class, ref_class, None, extractor.name)
+    settings: dict[str, dict[str, object]] = {name: asdict(PixelMetricSpec()) for name in FRAME_METRICS}
+    settings.update({e.name: {"identity": e.identity, **e.settings} for e in extractors})
+    return MetricsFile(
+        protocol=protocol.id,
+        protocol_hash=protocol.hash,
+        manifest_sha256=manifest_hash(dataset.rows),
+        predictions=str(pred_dir),
+        n_expected=len(rows),
+        n_evaluated=len(sums),
+        missing=missing,
+        failed=failed,
+        overall=overall,
+        per_class=per_class,
+        per_video=per_video,
+        settings=settings,
+        unavailable=dict(unavailable or {}),
+        warnings=warnings,
+        provenance={
+            "interhf_bench_version": __version__,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "command": " ".join(sys.argv),
+            "dataset": str(dataset.root),
+        },
+    )
+
+
+def _aggregate(sums: dict[str, dict[str, tuple[float, int]]], video_ids: list[str], name: str) -> MetricValue:
+    totals = np.array([sums[v][name][0] for v in video_ids], dtype=np.float64)
+    counts = np.array([sums[v][name][1] for v in video_ids], dtype=np.int64)
+    value, ci95, n = pooled_mean_with_ci(totals, counts)
+    return MetricValue(value=value, ci95=ci95, n=n)
+
+
+def _frechet(
+    generated: FeatureStatistics, reference: FeatureStatistics, warnings: list[str] | None, name: str
+) -> MetricValue:
+    if min(generated.count, reference.count) < 2:
+        return MetricValue(value=None, n=generated.count)
+    if warnings is not None and generated.count < generated.dim:
+        warnings.append(
+            f"{name}: {generated.count} clips for {generated.dim}-d features: the covariance is singular, "
+            "so the value is not comparable with values computed on more clips"
+        )
+    try:
+        value = frechet_from_statistics(generated, reference)
+    except ValueError as exc:
+        if warnings is not None:
+            warnings.append(f"{name}: not computed: {exc}")
+        return MetricValue(value=None, n=generated.count)
+    return MetricValue(value=value, n=generated.count)
