@@ -16,9 +16,7 @@ The recipe (Wangt-CN/DisCo @ c4fa48a, ``tool/metrics/ssim_l1_lpips_psnr.py``; de
 
 DisCo averages each metric over all frames of all videos. Here the values are returned per frame so
 that per-video, per-class and bootstrap statistics can be built on them; the mean of the per-frame
-values is DisCo's number. SSIM is computed for a whole stack of frames with one filter call per
-statistic (the same float64 operations as scikit-image, so the values are identical to the last bit
-that float64 carries).
+values is DisCo's number. SSIM uses OpenCV's box filter for the window means (see :func:`ssim_maps`).
 """
 
 from __future__ import annotations
@@ -27,7 +25,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy.ndimage import uniform_filter
 
 PSNR_IDENTICAL = 100.0
 SSIM_WINDOW = 7
@@ -79,39 +76,59 @@ def _check_pair(generated: np.ndarray, ground_truth: np.ndarray) -> None:
         )
 
 
+def _box_mean(image: np.ndarray) -> np.ndarray:
+    """7x7 mean with mirrored borders: ``scipy.ndimage.uniform_filter``'s 'reflect' mode, as scikit-image."""
+    return cv2.boxFilter(
+        image, cv2.CV_64F, (SSIM_WINDOW, SSIM_WINDOW), normalize=True, borderType=cv2.BORDER_REFLECT
+    )
+
+
 def ssim_maps(generated_grey: np.ndarray, ground_truth_grey: np.ndarray) -> np.ndarray:
-    """``(T, H, W)`` SSIM maps of uint8 grey stacks: scikit-image's defaults, batched over T."""
-    x = generated_grey.astype(np.float64)
-    y = ground_truth_grey.astype(np.float64)
-    size = (1, SSIM_WINDOW, SSIM_WINDOW)  # no filtering across frames
+    """``(T, H, W)`` SSIM maps of uint8 grey stacks with scikit-image's default settings.
+
+    The 7x7 means come from OpenCV's float64 box filter instead of SciPy's; they differ from
+    scikit-image's only in summation order (about 1e-16 on the mean SSIM), at a third of the cost.
+    Frames are processed one at a time so the intermediates stay in cache.
+    """
     n = SSIM_WINDOW**2
     cov_norm = n / (n - 1)  # sample covariance, scikit-image's default
-    ux, uy = uniform_filter(x, size=size), uniform_filter(y, size=size)
-    uxx, uyy, uxy = (
-        uniform_filter(x * x, size=size),
-        uniform_filter(y * y, size=size),
-        uniform_filter(x * y, size=size),
-    )
-    vx = cov_norm * (uxx - ux * ux)
-    vy = cov_norm * (uyy - uy * uy)
-    vxy = cov_norm * (uxy - ux * uy)
     c1, c2 = (SSIM_K1 * DATA_RANGE) ** 2, (SSIM_K2 * DATA_RANGE) ** 2
-    a1, a2 = 2 * ux * uy + c1, 2 * vxy + c2
-    b1, b2 = ux**2 + uy**2 + c1, vx + vy + c2
-    return (a1 * a2) / (b1 * b2)
+    maps = np.empty(generated_grey.shape, dtype=np.float64)
+    for t in range(len(generated_grey)):
+        x = generated_grey[t].astype(np.float64)
+        y = ground_truth_grey[t].astype(np.float64)
+        ux, uy = _box_mean(x), _box_mean(y)
+        vx = cov_norm * (_box_mean(x * x) - ux * ux)
+        vy = cov_norm * (_box_mean(y * y) - uy * uy)
+        vxy = cov_norm * (_box_mean(x * y) - ux * uy)
+        maps[t] = ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux**2 + uy**2 + c1) * (vx + vy + c2))
+    return maps
+
+
+def ssim_from_maps(maps: np.ndarray) -> np.ndarray:
+    """Per-frame SSIM: the mean of each map without the 3-pixel border scikit-image crops."""
+    pad = (SSIM_WINDOW - 1) // 2
+    return np.array([frame[pad:-pad, pad:-pad].mean(dtype=np.float64) for frame in maps])
 
 
 def ssim_frames(generated_grey: np.ndarray, ground_truth_grey: np.ndarray) -> np.ndarray:
-    """Per-frame SSIM: the mean of each map without the 3-pixel border scikit-image crops."""
-    pad = (SSIM_WINDOW - 1) // 2
-    cropped = ssim_maps(generated_grey, ground_truth_grey)[:, pad:-pad, pad:-pad]
-    return np.array([frame.mean(dtype=np.float64) for frame in cropped])
+    """Per-frame SSIM of ``(T, H, W)`` uint8 grey stacks (scikit-image's defaults)."""
+    return ssim_from_maps(ssim_maps(generated_grey, ground_truth_grey))
+
+
+def signed_difference(generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray:
+    """``generated - ground_truth`` of uint8 frames as exact int16 (cheaper than float64 copies)."""
+    return generated.astype(np.int16) - ground_truth.astype(np.int16)
 
 
 def psnr_frames(generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray:
-    """Per-frame PSNR in dB (float64 MSE over H x W x 3; 100 for identical frames)."""
-    diff = generated.astype(np.float64) - ground_truth.astype(np.float64)
-    mse = (diff * diff).reshape(len(diff), -1).mean(axis=1)
+    """Per-frame PSNR in dB (MSE over H x W x 3; 100 for identical frames).
+
+    The squared differences are summed exactly in integers; DisCo's float64 mean of the same integers is
+    also exact, so both divide the same sum once.
+    """
+    diff = signed_difference(generated, ground_truth).reshape(len(generated), -1)
+    mse = np.square(diff, dtype=np.int32).sum(axis=1, dtype=np.int64) / diff.shape[1]
     with np.errstate(divide="ignore"):
         psnr = 20 * np.log10(DATA_RANGE / np.sqrt(mse))
     return np.where(mse == 0, PSNR_IDENTICAL, psnr)
@@ -120,8 +137,8 @@ def psnr_frames(generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray:
 def l1_frames(generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray:
     """Per-frame DisCo L1: mean absolute difference (0-255 units) divided by H x W."""
     height, width = ground_truth.shape[1:3]
-    diff = np.abs(generated.astype(np.float64) - ground_truth.astype(np.float64)) / (height * width)
-    return diff.reshape(len(diff), -1).mean(axis=1)
+    diff = np.abs(signed_difference(generated, ground_truth)).reshape(len(generated), -1)
+    return diff.sum(axis=1, dtype=np.int64) / diff.shape[1] / (height * width)
 
 
 def disco_frame_metrics(generated: np.ndarray, ground_truth: np.ndarray) -> dict[str, np.ndarray]:

@@ -25,6 +25,7 @@ from interhf_bench.metrics.pixel import (
     PSNR_IDENTICAL,
     SSIM_WINDOW,
     match_size,
+    signed_difference,
     ssim_maps,
     to_grey,
 )
@@ -33,33 +34,58 @@ REGIONS = ("hand", "face", "interaction")
 
 
 def region_frame_metrics(
-    generated: np.ndarray, ground_truth: np.ndarray, masks: dict[str, np.ndarray]
+    generated: np.ndarray,
+    ground_truth: np.ndarray,
+    masks: dict[str, np.ndarray],
+    *,
+    maps: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Per-frame ``<region>_{ssim,psnr,l1}`` for ``(T, H, W, 3)`` uint8 videos and ``(T, H, W)`` masks."""
+    """Per-frame ``<region>_{ssim,psnr,l1}`` for ``(T, H, W, 3)`` uint8 videos and ``(T, H, W)`` masks.
+
+    ``maps`` are the SSIM maps of the pair when the caller has them already (they are the costly part).
+    """
     height, width = ground_truth.shape[1:3]
     generated = match_size(generated, height, width)
-    maps = ssim_maps(to_grey(generated), to_grey(ground_truth))
+    if maps is None:
+        maps = ssim_maps(to_grey(generated), to_grey(ground_truth))
     pad = (SSIM_WINDOW - 1) // 2
     inner = np.zeros((height, width), dtype=bool)
     inner[pad:-pad, pad:-pad] = True
-    sq = ((generated.astype(np.float64) - ground_truth.astype(np.float64)) ** 2).sum(axis=-1)
-    ab = np.abs(generated.astype(np.float64) - ground_truth.astype(np.float64)).sum(axis=-1)
+    diff = signed_difference(generated, ground_truth)
     results: dict[str, np.ndarray] = {}
     for region, mask in masks.items():
         expected = (len(ground_truth), height, width)
         if mask.shape != expected or mask.dtype != np.bool_:
             raise ValueError(f"{region} mask must be bool {expected}, got {mask.dtype} {mask.shape}")
+        window = _bounding_window(mask)  # only the part of the frame the region ever covers is summed
+        mask, region_maps = mask[window], maps[window]
+        region_diff = diff[window].astype(np.int32)
+        region_sq, region_ab = (region_diff * region_diff).sum(axis=-1), np.abs(region_diff).sum(axis=-1)
+        region_inner = mask & inner[window[1:]]
         pixels = mask.sum(axis=(1, 2)).astype(np.float64)
-        ssim_pixels = (mask & inner).sum(axis=(1, 2)).astype(np.float64)
+        ssim_pixels = region_inner.sum(axis=(1, 2)).astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
-            ssim = np.where(mask & inner, maps, 0.0).sum(axis=(1, 2)) / ssim_pixels
-            mse = np.where(mask, sq, 0.0).sum(axis=(1, 2)) / (3 * pixels)
+            ssim = np.where(region_inner, region_maps, 0.0).sum(axis=(1, 2)) / ssim_pixels
+            mse = np.where(mask, region_sq, 0).sum(axis=(1, 2), dtype=np.int64) / (3 * pixels)
             psnr = np.where(mse == 0, PSNR_IDENTICAL, 20 * np.log10(DATA_RANGE / np.sqrt(mse)))
-            l1 = np.where(mask, ab, 0.0).sum(axis=(1, 2)) / (3 * pixels) / (height * width)
+            l1 = (
+                np.where(mask, region_ab, 0).sum(axis=(1, 2), dtype=np.int64)
+                / (3 * pixels)
+                / (height * width)
+            )
         results[f"{region}_ssim"] = np.where(ssim_pixels > 0, ssim, np.nan)
         results[f"{region}_psnr"] = np.where(pixels > 0, psnr, np.nan)
         results[f"{region}_l1"] = np.where(pixels > 0, l1, np.nan)
     return results
+
+
+def _bounding_window(mask: np.ndarray) -> tuple[slice, slice, slice]:
+    """Slices of ``(T, H, W)`` covering every True pixel of the mask in any frame."""
+    covered = mask.any(axis=0)
+    rows, cols = np.flatnonzero(covered.any(axis=1)), np.flatnonzero(covered.any(axis=0))
+    if rows.size == 0:
+        return slice(None), slice(0, 0), slice(0, 0)
+    return slice(None), slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
 def region_masks(hand: np.ndarray, face: np.ndarray) -> dict[str, np.ndarray]:

@@ -21,7 +21,15 @@ from interhf_bench import __version__
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.manifest import manifest_hash
 from interhf_bench.metrics.frechet import FeatureStatistics, frechet_from_statistics
-from interhf_bench.metrics.pixel import PixelMetricSpec, disco_frame_metrics
+from interhf_bench.metrics.pixel import (
+    PixelMetricSpec,
+    l1_frames,
+    match_size,
+    psnr_frames,
+    ssim_from_maps,
+    ssim_maps,
+    to_grey,
+)
 from interhf_bench.metrics.regions import REGIONS, region_frame_metrics, region_masks
 from interhf_bench.protocol.spec import ProtocolSpec
 from interhf_bench.results.metrics_file import MetricsFile, MetricValue
@@ -67,10 +75,7 @@ def score(
             continue
         ground_truth = dataset.frames(row.video_id, targets)
         hand, face = dataset.masks(row.video_id)
-        values = disco_frame_metrics(generated, ground_truth)
-        values.update(
-            region_frame_metrics(generated, ground_truth, region_masks(hand[targets], face[targets]))
-        )
+        values = _frame_values(generated, ground_truth, region_masks(hand[targets], face[targets]))
         sums[row.video_id] = {name: video_sums(frames) for name, frames in values.items()}
         per_video[row.video_id] = {
             name: (s / n if n else None) for name, (s, n) in sums[row.video_id].items()
@@ -129,6 +134,21 @@ def score(
             "dataset": str(dataset.root),
         },
     )
+
+
+def _frame_values(
+    generated: np.ndarray, ground_truth: np.ndarray, masks: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """DisCo's SSIM, PSNR, L1 and their region versions, sharing one resize and one set of SSIM maps."""
+    generated = match_size(generated, *ground_truth.shape[1:3])
+    maps = ssim_maps(to_grey(generated), to_grey(ground_truth))
+    values = {
+        "ssim": ssim_from_maps(maps),
+        "psnr": psnr_frames(generated, ground_truth),
+        "l1": l1_frames(generated, ground_truth),
+    }
+    values.update(region_frame_metrics(generated, ground_truth, masks, maps=maps))
+    return values
 
 
 def _aggregate(sums: dict[str, dict[str, tuple[float, int]]], video_ids: list[str], name: str) -> MetricValue:

@@ -1,0 +1,118 @@
+"""Throughput of ``score`` against a straightforward DisCo-style pipeline, on the same data, same run.
+
+The DisCo-style pipeline does what DisCo's ``gen_eval.sh`` does for SSIM, PSNR and L1: dump every
+generated and ground-truth frame as a PNG into two flat folders, then loop over the file pairs one
+image at a time (``cv2.imread``, resize, grey, scikit-image SSIM, float64 PSNR, L1). ``score`` decodes
+each video once and computes the metrics per video (and the region metrics on top). Both must give
+the same numbers; the script checks that and prints a markdown table for ``docs/benchmarks.md``.
+
+    python benchmarks/bench_score.py [--videos 6] [--protocol interhf-v1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+from skimage.metrics import structural_similarity
+
+from interhf_bench.data.dataset import Dataset
+from interhf_bench.io.video import read_video, write_video
+from interhf_bench.protocol import get_protocol
+from interhf_bench.scoring.score import score
+from interhf_bench.synth.build import synthesize_dataset
+
+
+def make_predictions(dataset: Dataset, targets: list[int], out: Path, fps: float) -> None:
+    """Generated videos: the ground truth a frame late, blurred and brightened (like a soft generator)."""
+    for row in dataset:
+        frames = np.roll(dataset.frames(row.video_id, targets), 1, axis=0)
+        frames = np.stack([cv2.GaussianBlur(f, (5, 5), 1.2) for f in frames]).astype(int)
+        frames = np.clip(frames + 6, 0, 255).astype(np.uint8)
+        write_video(out / f"{row.video_id}.mp4", frames, fps)
+
+
+def disco_style(
+    dataset: Dataset, targets: list[int], pred: Path, work: Path
+) -> tuple[dict[str, float], float, float]:
+    """PNG dump then per-image loop, as DisCo; returns (metrics, dump seconds, metric seconds)."""
+    start = time.perf_counter()
+    gen_dir, gt_dir = work / "pred", work / "gt"
+    gen_dir.mkdir(parents=True)
+    gt_dir.mkdir(parents=True)
+    for row in dataset:
+        for frame_index, (g, t) in enumerate(
+            zip(read_video(pred / f"{row.video_id}.mp4"), dataset.frames(row.video_id, targets), strict=True)
+        ):
+            name = f"{row.video_id}_{frame_index:04d}.png"
+            cv2.imwrite(str(gen_dir / name), cv2.cvtColor(g, cv2.COLOR_RGB2BGR))
+            cv2.imwrite(str(gt_dir / name), cv2.cvtColor(t, cv2.COLOR_RGB2BGR))
+    dumped = time.perf_counter()
+    ssims, psnrs, l1s = [], [], []
+    for gen_path, gt_path in zip(sorted(gen_dir.glob("*.png")), sorted(gt_dir.glob("*.png")), strict=True):
+        gen, gt = cv2.imread(str(gen_path)), cv2.imread(str(gt_path))
+        if gen.shape != gt.shape:
+            gen = cv2.resize(gen, (gt.shape[1], gt.shape[0]))
+        ssims.append(
+            structural_similarity(
+                cv2.cvtColor(gen, cv2.COLOR_BGR2GRAY), cv2.cvtColor(gt, cv2.COLOR_BGR2GRAY), full=True
+            )[0]
+        )
+        mse = np.mean((gt.astype(np.float64) - gen.astype(np.float64)) ** 2)
+        psnrs.append(100.0 if mse == 0 else 20 * np.log10(255.0 / np.sqrt(mse)))
+        l1s.append(np.abs(gen.astype(float) - gt.astype(float)) / (gt.shape[0] * gt.shape[1]))
+    done = time.perf_counter()
+    return (
+        {"ssim": float(np.mean(ssims)), "psnr": float(np.mean(psnrs)), "l1": float(np.mean(l1s))},
+        dumped - start,
+        done - dumped,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--videos", type=int, default=6, help="test videos (one class each)")
+    parser.add_argument("--protocol", default="interhf-v1")
+    args = parser.parse_args()
+    base = get_protocol(args.protocol)
+    protocol = replace(base, id=f"{base.id}-bench", classes=base.classes[: args.videos], videos_per_class=1)
+    targets = list(protocol.target_frames)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        synthesize_dataset(root / "data", protocol, progress=False)
+        dataset = Dataset(root / "data")
+        make_predictions(dataset, targets, root / "videos", protocol.fps)
+        start = time.perf_counter()
+        ours = score(dataset, protocol, root / "videos", progress=False)
+        ours_seconds = time.perf_counter() - start
+        reference, dump_seconds, loop_seconds = disco_style(dataset, targets, root / "videos", root / "disco")
+    frames = len(dataset) * len(targets)
+    for name, value in reference.items():
+        assert abs(ours.overall[name].value - value) <= 1e-9 * max(1.0, abs(value)), (
+            name,
+            ours.overall[name].value,
+            value,
+        )
+    disco_seconds = dump_seconds + loop_seconds
+    machine = platform.processor() or platform.machine()
+    same = ", ".join(f"{name} {value:.6g}" for name, value in reference.items())
+    print(f"{frames} frame pairs at {protocol.height}x{protocol.width} on {machine}; same numbers: {same}\n")
+    rows = [
+        ("DisCo-style (PNG dump + per-image loop)", disco_seconds),
+        ("DisCo-style, metric loop only (dump excluded)", loop_seconds),
+        ("`score` (decode once, batched; + 9 region metrics, bootstrap CIs)", ours_seconds),
+    ]
+    print("| pipeline | seconds | frames/s | speed-up vs DisCo-style |")
+    print("|---|---|---|---|")
+    for label, seconds in rows:
+        print(f"| {label} | {seconds:.2f} | {frames / seconds:.1f} | {disco_seconds / seconds:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
