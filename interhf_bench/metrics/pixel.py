@@ -127,8 +127,8 @@ def psnr_frames(generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray:
     The squared differences are summed exactly in integers; DisCo's float64 mean of the same integers is
     also exact, so both divide the same sum once.
     """
-    diff = signed_difference(generated, ground_truth).reshape(len(generated), -1)
-    mse = np.square(diff, dtype=np.int32).sum(axis=1, dtype=np.int64) / diff.shape[1]
+    diff = signed_difference(generated, ground_truth).reshape(len(generated), -1).astype(np.int32)
+    mse = np.einsum("ij,ij->i", diff, diff, dtype=np.int64) / diff.shape[1]
     with np.errstate(divide="ignore"):
         psnr = 20 * np.log10(DATA_RANGE / np.sqrt(mse))
     return np.where(mse == 0, PSNR_IDENTICAL, psnr)

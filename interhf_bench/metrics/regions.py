@@ -60,7 +60,8 @@ def region_frame_metrics(
         window = _bounding_window(mask)  # only the part of the frame the region ever covers is summed
         mask, region_maps = mask[window], maps[window]
         region_diff = diff[window].astype(np.int32)
-        region_sq, region_ab = (region_diff * region_diff).sum(axis=-1), np.abs(region_diff).sum(axis=-1)
+        region_sq = np.einsum("thwc,thwc->thw", region_diff, region_diff)
+        region_ab = np.abs(region_diff).sum(axis=-1)
         region_inner = mask & inner[window[1:]]
         pixels = mask.sum(axis=(1, 2)).astype(np.float64)
         ssim_pixels = region_inner.sum(axis=(1, 2)).astype(np.float64)
