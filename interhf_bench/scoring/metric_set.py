@@ -6,7 +6,7 @@ and the command that fixes it; it is never computed with random or substituted w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,6 +16,9 @@ from interhf_bench.weights.registry import get_weight
 from interhf_bench.weights.store import ResolvedWeight, WeightsError, resolve
 
 FVD_BATCH = 8
+
+if TYPE_CHECKING:
+    import torch
 
 
 class FVDExtractor:
@@ -71,18 +74,32 @@ class FVDExtractor:
     def features(self, frames: np.ndarray) -> np.ndarray:
         import torch
 
-        from interhf_bench.metrics.video_preprocess import fvd_clip_tensor, sliding_windows
-
-        windows = sliding_windows(len(frames), self.clip_length, self.stride)
-        if not windows:
+        starts = range(0, len(frames) - self.clip_length + 1, self.stride)
+        if not starts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        stack = fvd_clip_tensor(frames)  # (3, T, 224, 224)
+        stack = fvd_frames(frames)  # (3, T, 224, 224)
         outputs = []
         with torch.inference_mode():
-            for start in range(0, len(windows), FVD_BATCH):
-                batch = torch.stack([stack[:, w.start : w.stop] for w in windows[start : start + FVD_BATCH]])
+            for first in range(0, len(starts), FVD_BATCH):
+                batch = torch.stack(
+                    [stack[:, s : s + self.clip_length] for s in starts[first : first + FVD_BATCH]]
+                )
                 outputs.append(self.model(batch.to(self.device)).float().cpu().numpy())
         return np.concatenate(outputs)
+
+
+def fvd_frames(frames: np.ndarray) -> torch.Tensor:
+    """DisCo's FVD input for ``(T, H, W, 3)`` uint8 RGB: each channel resized as a float ('F') PIL image,
+    bicubic, to 224x224 (squashed, no crop), then x/127.5 - 1; returns ``(3, T, 224, 224)`` float32."""
+    import torch
+    from PIL import Image
+
+    out = np.empty((3, len(frames), 224, 224), dtype=np.float32)
+    for t, frame in enumerate(frames):
+        for c in range(3):
+            channel = Image.fromarray(frame[..., c].astype(np.float32))
+            out[c, t] = np.asarray(channel.resize((224, 224), Image.Resampling.BICUBIC))
+    return torch.from_numpy(out / 127.5 - 1)
 
 
 def _fvd_weights(allow_unverified: bool) -> ResolvedWeight:
