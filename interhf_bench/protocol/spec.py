@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Final
 
+from interhf_bench.naming import lookup
 from interhf_bench.protocol.taxonomy import CLASS_CODES, CLASSES
 
 
@@ -129,7 +130,4 @@ DEFAULT_PROTOCOL: Final = INTERHF_MINI_V1.id
 
 def get_protocol(protocol_id: str) -> ProtocolSpec:
     """Look a protocol up by id; unknown ids list the known ones."""
-    try:
-        return PROTOCOLS[protocol_id]
-    except KeyError:
-        raise KeyError(f"unknown protocol {protocol_id!r}; known protocols: {', '.join(PROTOCOLS)}") from None
+    return lookup(PROTOCOLS, protocol_id, "protocol")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
+from interhf_bench.naming import lookup
+
 
 class Category(str, Enum):
     """The paper's four interaction categories."""
@@ -121,7 +123,4 @@ _BY_CODE: Final = {c.code: c for c in CLASSES}
 
 def get_class(code: str) -> InteractionClass:
     """Look a class up by its code; unknown codes list the valid ones."""
-    try:
-        return _BY_CODE[code]
-    except KeyError:
-        raise KeyError(f"unknown interaction class {code!r}; valid codes: {', '.join(CLASS_CODES)}") from None
+    return lookup(_BY_CODE, code, "interaction class")

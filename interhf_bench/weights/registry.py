@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from interhf_bench.naming import lookup
+
 
 @dataclass(frozen=True)
 class WeightFile:
@@ -90,7 +92,4 @@ _BY_NAME: Final = {entry.name: entry for entry in REGISTRY}
 
 
 def get_weight(name: str) -> WeightFile:
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        raise KeyError(f"unknown weight file {name!r}; known: {', '.join(_BY_NAME)}") from None
+    return lookup(_BY_NAME, name, "weight file")
