@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from interhf_bench.io.files import write_text_atomic
     from interhf_bench.paths import cache_dir, default_dataset_dir
     from interhf_bench.scoring.extractors import FeatureCache
-    from interhf_bench.scoring.metric_set import build_extractors
+    from interhf_bench.scoring.metric_set import build_metric_set
     from interhf_bench.scoring.score import score
 
     if not args.pred.is_dir():
@@ -46,15 +46,14 @@ def run(args: argparse.Namespace) -> int:
         )
     protocol = protocol_for(root, args.protocol)
     dataset = Dataset(root, manifest=args.manifest)
-    extractors, unavailable = build_extractors(
-        protocol, device=args.device, allow_unverified=args.allow_unverified_weights
-    )
+    metrics = build_metric_set(protocol, device=args.device, allow_unverified=args.allow_unverified_weights)
     result = score(
         dataset,
         protocol,
         args.pred,
-        extractors=extractors,
-        unavailable=unavailable,
+        frame_models=metrics.frame_models,
+        extractors=metrics.extractors,
+        unavailable=metrics.unavailable,
         cache=FeatureCache(cache_dir() / "features"),
         progress=not args.no_progress,
     )
@@ -62,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     write_text_atomic(out, result.model_dump_json(indent=2) + "\n")
     print(f"{result.n_evaluated}/{result.n_expected} videos scored -> {out}")
     for name, metric in result.overall.items():
-        if "_" not in name or name in {e.name for e in extractors}:
+        if "_" not in name:
             shown = "-" if metric.value is None else f"{metric.value:.6g}"
             print(f"  {name:<10} {shown}")
     for name, reason in result.unavailable.items():

@@ -6,6 +6,7 @@ and the command that fixes it; it is never computed with random or substituted w
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -110,19 +111,33 @@ def _fvd_weights(allow_unverified: bool) -> ResolvedWeight:
         return resolve(get_weight("i3d-kinetics-400-flax"), allow_unverified=allow_unverified)
 
 
-def build_extractors(
+@dataclass
+class MetricSet:
+    """What ``score`` computes beyond SSIM/PSNR/L1: per-frame networks, clip extractors, and the rest."""
+
+    frame_models: list[Any] = field(default_factory=list)
+    extractors: list[Any] = field(default_factory=list)
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+
+def build_metric_set(
     protocol: ProtocolSpec, *, device: str = "cpu", allow_unverified: bool = False
-) -> tuple[list[Any], dict[str, str]]:
-    """The available video-metric extractors, and ``{metric: reason}`` for those that are not."""
-    extractors: list[Any] = []
-    unavailable: dict[str, str] = {}
+) -> MetricSet:
+    """The network metrics whose verified weights are present; the others with the reason and the fix."""
+    metrics = MetricSet()
     try:
-        extractors.append(
-            FVDExtractor(_fvd_weights(allow_unverified), device, protocol.clip_length, protocol.clip_stride)
+        from interhf_bench.metrics.lpips_vgg import LPIPSMetric
+
+        metrics.frame_models.append(
+            LPIPSMetric(resolve(get_weight("vgg16-imagenet"), allow_unverified=allow_unverified), device)
         )
     except WeightsError as exc:
-        unavailable["fvd"] = str(exc)
-    unavailable["fid"] = "not implemented in this version of interhf-bench"
-    unavailable["fid_vid"] = "not implemented in this version of interhf-bench"
-    unavailable["lpips"] = "not implemented in this version of interhf-bench"
-    return extractors, unavailable
+        metrics.unavailable["lpips"] = str(exc)
+    try:
+        weights = _fvd_weights(allow_unverified)
+        metrics.extractors.append(FVDExtractor(weights, device, protocol.clip_length, protocol.clip_stride))
+    except WeightsError as exc:
+        metrics.unavailable["fvd"] = str(exc)
+    metrics.unavailable["fid"] = "not implemented in this version of interhf-bench"
+    metrics.unavailable["fid_vid"] = "not implemented in this version of interhf-bench"
+    return metrics

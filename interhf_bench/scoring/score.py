@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 from tqdm import tqdm
@@ -38,6 +39,19 @@ from interhf_bench.scoring.extractors import ClipFeatureExtractor, FeatureCache
 from interhf_bench.scoring.predictions import PredictionError, find_prediction, load_prediction
 
 FRAME_METRICS = ("ssim", "psnr", "l1")
+
+
+class FrameModel(Protocol):
+    """A per-frame network metric (LPIPS): ``(T, H, W, 3)`` uint8 pairs of equal size -> ``(T,)``."""
+
+    name: str
+
+    @property
+    def settings(self) -> dict[str, Any]: ...
+
+    def per_frame(self, generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray: ...
+
+
 REGION_METRICS = tuple(f"{region}_{name}" for region in REGIONS for name in FRAME_METRICS)
 
 
@@ -46,6 +60,7 @@ def score(
     protocol: ProtocolSpec,
     pred_dir: Path,
     *,
+    frame_models: Sequence[FrameModel] = (),
     extractors: Sequence[ClipFeatureExtractor] = (),
     unavailable: dict[str, str] | None = None,
     cache: FeatureCache | None = None,
@@ -76,6 +91,9 @@ def score(
         ground_truth = dataset.frames(row.video_id, targets)
         hand, face = dataset.masks(row.video_id)
         values = _frame_values(generated, ground_truth, region_masks(hand[targets], face[targets]))
+        resized = match_size(generated, *ground_truth.shape[1:3])
+        for model in frame_models:
+            values[model.name] = model.per_frame(resized, ground_truth)
         sums[row.video_id] = {name: video_sums(frames) for name, frames in values.items()}
         per_video[row.video_id] = {
             name: (s / n if n else None) for name, (s, n) in sums[row.video_id].items()
@@ -97,7 +115,7 @@ def score(
     for row in rows:
         if row.video_id in sums:
             by_class[row.interaction].append(row.video_id)
-    names = [*FRAME_METRICS, *REGION_METRICS]
+    names = [*FRAME_METRICS, *(m.name for m in frame_models), *REGION_METRICS]
     overall = {name: _aggregate(sums, list(sums), name) for name in names}
     per_class = {
         code: {name: _aggregate(sums, ids, name) for name in names} for code, ids in sorted(by_class.items())
@@ -111,6 +129,7 @@ def score(
             gen_class, ref_class = class_stats[code][extractor.name]
             per_class[code][extractor.name] = _frechet(gen_class, ref_class, None, extractor.name)
     settings: dict[str, dict[str, object]] = {name: asdict(PixelMetricSpec()) for name in FRAME_METRICS}
+    settings.update({m.name: m.settings for m in frame_models})
     settings.update({e.name: {"identity": e.identity, **e.settings} for e in extractors})
     return MetricsFile(
         protocol=protocol.id,

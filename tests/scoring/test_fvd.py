@@ -12,7 +12,7 @@ import pytest
 from interhf_bench.io.video import read_video
 from interhf_bench.metrics.frechet import FeatureStatistics, frechet_from_statistics
 from interhf_bench.protocol import INTERHF_V1
-from interhf_bench.scoring.metric_set import FVDExtractor, build_extractors
+from interhf_bench.scoring.metric_set import FVDExtractor, build_metric_set
 from interhf_bench.weights.registry import get_weight
 from interhf_bench.weights.store import resolve
 from tests.conftest import MEDIA, SHARED
@@ -59,18 +59,17 @@ def test_fvd_is_zero_on_identical_videos_and_grows_with_blur(
     assert values[0] < values[1] < values[2], values
 
 
-def test_build_extractors_reports_fvd_unavailable_without_weights(tmp_path: Path, monkeypatch) -> None:
+def test_metric_set_reports_what_is_unavailable_without_weights(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("INTERHF_BENCH_WEIGHTS", str(tmp_path))
-    extractors, unavailable = build_extractors(INTERHF_V1)
-    assert extractors == []
-    assert (
-        "i3d-kinetics-400-flax" in unavailable["fvd"]
-        and "interhf-bench weights download" in unavailable["fvd"]
-    )
+    metrics = build_metric_set(INTERHF_V1)
+    assert metrics.extractors == [] and metrics.frame_models == []
+    fvd_reason, lpips_reason = metrics.unavailable["fvd"], metrics.unavailable["lpips"]
+    assert "i3d-kinetics-400-flax" in fvd_reason and "interhf-bench weights download" in fvd_reason
+    assert "vgg16-imagenet" in lpips_reason
     monkeypatch.setenv("INTERHF_BENCH_WEIGHTS", str(WEIGHTS))
-    extractors, unavailable = build_extractors(INTERHF_V1)
-    assert [e.name for e in extractors] == ["fvd"] and "fvd" not in unavailable
-    assert extractors[0].settings["weights_verified"] is True
+    metrics = build_metric_set(INTERHF_V1)
+    assert [e.name for e in metrics.extractors] == ["fvd"] and "fvd" not in metrics.unavailable
+    assert metrics.extractors[0].settings["weights_verified"] is True
 
 
 def test_fvd_frames_equal_the_disco_recipe_per_clip() -> None:
