@@ -138,6 +138,12 @@ def build_metric_set(
         metrics.extractors.append(FVDExtractor(weights, device, protocol.clip_length, protocol.clip_stride))
     except WeightsError as exc:
         metrics.unavailable["fvd"] = str(exc)
-    metrics.unavailable["fid"] = "not implemented in this version of interhf-bench"
+    try:
+        from interhf_bench.metrics.fid_inception import FIDExtractor
+
+        weights = resolve(get_weight("inception-fid"), allow_unverified=allow_unverified)
+        metrics.extractors.append(FIDExtractor(weights, device))
+    except WeightsError as exc:
+        metrics.unavailable["fid"] = str(exc)
     metrics.unavailable["fid_vid"] = "not implemented in this version of interhf-bench"
     return metrics

@@ -65,7 +65,7 @@ def test_metric_set_reports_what_is_unavailable_without_weights(tmp_path: Path, 
     assert metrics.extractors == [] and metrics.frame_models == []
     fvd_reason, lpips_reason = metrics.unavailable["fvd"], metrics.unavailable["lpips"]
     assert "i3d-kinetics-400-flax" in fvd_reason and "interhf-bench weights download" in fvd_reason
-    assert "vgg16-imagenet" in lpips_reason
+    assert "vgg16-imagenet" in lpips_reason and "inception-fid" in metrics.unavailable["fid"]
     monkeypatch.setenv("INTERHF_BENCH_WEIGHTS", str(WEIGHTS))
     metrics = build_metric_set(INTERHF_V1)
     assert [e.name for e in metrics.extractors] == ["fvd"] and "fvd" not in metrics.unavailable
