@@ -66,16 +66,17 @@ def test_metric_set_reports_what_is_unavailable_without_weights(tmp_path: Path, 
     fvd_reason, lpips_reason = metrics.unavailable["fvd"], metrics.unavailable["lpips"]
     assert "i3d-kinetics-400-flax" in fvd_reason and "interhf-bench weights download" in fvd_reason
     assert "vgg16-imagenet" in lpips_reason and "inception-fid" in metrics.unavailable["fid"]
+    assert "resnet3d50-kinetics" in metrics.unavailable["fid_vid"]
     monkeypatch.setenv("INTERHF_BENCH_WEIGHTS", str(WEIGHTS))
     metrics = build_metric_set(INTERHF_V1)
     assert [e.name for e in metrics.extractors] == ["fvd"] and "fvd" not in metrics.unavailable
     assert metrics.extractors[0].settings["weights_verified"] is True
 
 
-def test_fvd_frames_equal_the_disco_recipe_per_clip() -> None:
-    from interhf_bench.scoring.metric_set import fvd_frames
+def test_fvd_preprocessing_once_per_frame_equals_the_disco_recipe_per_clip() -> None:
+    from interhf_bench.metrics.video_preprocess import fvd_clip_tensor
     from tests.metrics.test_i3d import disco_clip
 
     path = MEDIA / "liveportrait" / "s20.mp4"
-    stack = fvd_frames(read_video(path, range(20)))
+    stack = fvd_clip_tensor(read_video(path, range(20)))
     np.testing.assert_array_equal(stack[:, 4:20].numpy(), disco_clip(path, 4)[0].numpy())

@@ -1,0 +1,38 @@
+"""FID-VID extractor: windows of the once-preprocessed stack equal per-window DisCo preprocessing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from interhf_bench.metrics.networks.resnet3d import resnet3d50
+from interhf_bench.metrics.video_preprocess import fidvid_clip_tensor
+from interhf_bench.scoring.metric_set import FIDVIDExtractor
+from interhf_bench.weights.registry import get_weight
+from interhf_bench.weights.store import ResolvedWeight
+
+
+def test_fid_vid_features_per_window(tmp_path: Path, monkeypatch) -> None:
+    from interhf_bench.scoring import metric_set
+
+    monkeypatch.setattr(metric_set, "CLIP_BATCH", 1)  # DisCo's batch of 1: then the features are bit-equal
+    torch.manual_seed(0)
+    model = resnet3d50().eval()
+    checkpoint = {
+        "arch": "resnet-50",
+        "state_dict": {f"module.{k}": v for k, v in model.state_dict().items()},
+    }
+    path = tmp_path / "resnet-50-kinetics.pth"
+    torch.save(checkpoint, path)
+    weights = ResolvedWeight(get_weight("resnet3d50-kinetics"), path, "0" * 64, verified=False)
+    extractor = FIDVIDExtractor(weights, clip_length=16, stride=8)
+    frames = np.random.default_rng(0).integers(0, 256, (32, 40, 24, 3), dtype=np.uint8)
+    features = extractor.features(frames)
+    assert features.shape == (3, 2048)
+    with torch.no_grad():
+        for row, start in zip(features, (0, 8, 16), strict=True):
+            expected = model.features(fidvid_clip_tensor(frames[start : start + 16])[None])[0].numpy()
+            np.testing.assert_array_equal(row, expected)
+    assert extractor.settings["weights_verified"] is False and extractor.identity
