@@ -14,6 +14,7 @@ from unittest import mock
 import numpy as np
 import torch
 
+from interhf_bench.metrics.video_preprocess import unit_tensor
 from interhf_bench.scoring.extractors import settings_identity
 from interhf_bench.weights.store import ResolvedWeight
 
@@ -48,9 +49,7 @@ class FIDExtractor:
     def settings(self) -> dict[str, Any]:
         return {
             "network": "pytorch-fid InceptionV3 pool3 (2048-d)",
-            "weights": self.weights.entry.name,
-            "weights_sha256": self.weights.sha256,
-            "weights_verified": self.weights.verified,
+            **self.weights.provenance,
             "input": "ToTensor [0,1]; network resizes to 299 bilinear and maps to [-1,1]",
             "batch": FID_BATCH,
             "frechet": "pytorch-fid calculate_frechet_distance (float64, ddof 1)",
@@ -64,7 +63,6 @@ class FIDExtractor:
         outputs = []
         with torch.inference_mode():
             for start in range(0, len(frames), FID_BATCH):
-                batch = torch.from_numpy(np.ascontiguousarray(frames[start : start + FID_BATCH]))
-                batch = batch.permute(0, 3, 1, 2).float().div(255).to(self.device)
+                batch = unit_tensor(frames[start : start + FID_BATCH]).to(self.device)
                 outputs.append(self.model(batch)[0].squeeze(3).squeeze(2).cpu().numpy())
         return np.concatenate(outputs).astype(np.float64)

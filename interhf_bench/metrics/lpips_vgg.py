@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from interhf_bench.metrics.video_preprocess import unit_tensor
 from interhf_bench.weights.store import ResolvedWeight
 
 LPIPS_BATCH = 8
@@ -55,9 +56,7 @@ class LPIPSMetric:
     def settings(self) -> dict[str, Any]:
         return {
             "network": "lpips 0.1 vgg (package heads), torchvision VGG16 backbone",
-            "weights": self.weights.entry.name,
-            "weights_sha256": self.weights.sha256,
-            "weights_verified": self.weights.verified,
+            **self.weights.provenance,
             "input": "ToTensor [0,1] fed without normalize (DisCo's quirk)",
             "resize": "generated -> ground-truth size, cv2 INTER_LINEAR",
         }
@@ -68,13 +67,8 @@ class LPIPSMetric:
         with torch.inference_mode():
             for start in range(0, len(generated), LPIPS_BATCH):
                 pair = [
-                    _to_unit_tensor(x[start : start + LPIPS_BATCH]).to(self.device)
+                    unit_tensor(x[start : start + LPIPS_BATCH]).to(self.device)
                     for x in (generated, ground_truth)
                 ]
                 values.append(self.model(*pair).reshape(-1).float().cpu().numpy())
         return np.concatenate(values).astype(np.float64)
-
-
-def _to_unit_tensor(frames: np.ndarray) -> torch.Tensor:
-    """torchvision ``ToTensor`` for a stack: uint8 HWC -> float32 CHW in [0, 1]."""
-    return torch.from_numpy(np.ascontiguousarray(frames)).permute(0, 3, 1, 2).float().div(255)

@@ -104,3 +104,8 @@ def sliding_windows(num_frames: int, length: int = CLIP_LENGTH, stride: int = 1)
             f"need num_frames >= 0, length >= 1, stride >= 1; got {num_frames}, {length}, {stride}"
         )
     return [range(start, start + length) for start in range(0, num_frames - length + 1, stride)]
+
+
+def unit_tensor(frames: np.ndarray) -> torch.Tensor:
+    """torchvision ``ToTensor`` for a stack: ``(N, H, W, 3)`` uint8 -> ``(N, 3, H, W)`` float32 in [0, 1]."""
+    return torch.from_numpy(np.ascontiguousarray(frames)).permute(0, 3, 1, 2).float().div(255)

@@ -59,9 +59,7 @@ class _WindowExtractor(abc.ABC):
     def settings(self) -> dict[str, Any]:
         return {
             "network": self.network,
-            "weights": self.weights.entry.name,
-            "weights_sha256": self.weights.sha256,
-            "weights_verified": self.weights.verified,
+            **self.weights.provenance,
             **self.preprocessing,
             "clip_length": self.clip_length,
             "clip_stride": self.stride,

@@ -48,6 +48,11 @@ class ResolvedWeight:
     sha256: str
     verified: bool
 
+    @property
+    def provenance(self) -> dict[str, object]:
+        """What every metric's settings record about its weights."""
+        return {"weights": self.entry.name, "weights_sha256": self.sha256, "weights_verified": self.verified}
+
 
 def weights_dir() -> Path:
     """``$INTERHF_BENCH_WEIGHTS`` or ``<cache>/weights``."""
