@@ -18,6 +18,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--manifest", default="manifest.jsonl", help="manifest file inside the dataset root")
     parser.add_argument("--out", type=Path, help="metrics.json path (default: beside the videos folder)")
     parser.add_argument("--device", default="cpu", help="torch device for the feature networks")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="threads that decode and compute pixel metrics ahead (default 2)",
+    )
     parser.add_argument("--allow-unverified-weights", action="store_true")
     parser.add_argument("--no-progress", action="store_true")
     parser.set_defaults(handler=run)
@@ -56,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         unavailable=metrics.unavailable,
         cache=FeatureCache(cache_dir() / "features"),
         progress=not args.no_progress,
+        workers=args.workers,
     )
     out = args.out or default_output(args.pred)
     write_text_atomic(out, result.model_dump_json(indent=2) + "\n")

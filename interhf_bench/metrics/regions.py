@@ -18,14 +18,13 @@ that were scored is reported beside each value.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from interhf_bench.metrics.pixel import (
-    DATA_RANGE,
-    PSNR_IDENTICAL,
     SSIM_WINDOW,
     match_size,
-    signed_difference,
+    psnr_from_squared_error,
     ssim_maps,
     to_grey,
 )
@@ -43,50 +42,43 @@ def region_frame_metrics(
     """Per-frame ``<region>_{ssim,psnr,l1}`` for ``(T, H, W, 3)`` uint8 videos and ``(T, H, W)`` masks.
 
     ``maps`` are the SSIM maps of the pair when the caller has them already (they are the costly part).
+    Each frame is cut to the bounding box of its region before summing, and the sums of squared and
+    absolute differences are OpenCV's exact integer-accumulated masked norms.
     """
-    height, width = ground_truth.shape[1:3]
+    frames, height, width = ground_truth.shape[:3]
     generated = match_size(generated, height, width)
     if maps is None:
         maps = ssim_maps(to_grey(generated), to_grey(ground_truth))
     pad = (SSIM_WINDOW - 1) // 2
-    inner = np.zeros((height, width), dtype=bool)
-    inner[pad:-pad, pad:-pad] = True
-    diff = signed_difference(generated, ground_truth)
     results: dict[str, np.ndarray] = {}
     for region, mask in masks.items():
-        expected = (len(ground_truth), height, width)
-        if mask.shape != expected or mask.dtype != np.bool_:
-            raise ValueError(f"{region} mask must be bool {expected}, got {mask.dtype} {mask.shape}")
-        window = _bounding_window(mask)  # only the part of the frame the region ever covers is summed
-        mask, region_maps = mask[window], maps[window]
-        region_diff = diff[window].astype(np.int32)
-        region_sq = np.einsum("thwc,thwc->thw", region_diff, region_diff)
-        region_ab = np.abs(region_diff).sum(axis=-1)
-        region_inner = mask & inner[window[1:]]
-        pixels = mask.sum(axis=(1, 2)).astype(np.float64)
-        ssim_pixels = region_inner.sum(axis=(1, 2)).astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ssim = np.where(region_inner, region_maps, 0.0).sum(axis=(1, 2)) / ssim_pixels
-            mse = np.where(mask, region_sq, 0).sum(axis=(1, 2), dtype=np.int64) / (3 * pixels)
-            psnr = np.where(mse == 0, PSNR_IDENTICAL, 20 * np.log10(DATA_RANGE / np.sqrt(mse)))
-            l1 = (
-                np.where(mask, region_ab, 0).sum(axis=(1, 2), dtype=np.int64)
-                / (3 * pixels)
-                / (height * width)
+        if mask.shape != (frames, height, width) or mask.dtype != np.bool_:
+            raise ValueError(
+                f"{region} mask must be bool {(frames, height, width)}, got {mask.dtype} {mask.shape}"
             )
-        results[f"{region}_ssim"] = np.where(ssim_pixels > 0, ssim, np.nan)
-        results[f"{region}_psnr"] = np.where(pixels > 0, psnr, np.nan)
-        results[f"{region}_l1"] = np.where(pixels > 0, l1, np.nan)
+        scored = mask.view(np.uint8)
+        ssim_scored = scored.copy()  # without the border scikit-image crops from the SSIM map
+        ssim_scored[:, :pad] = ssim_scored[:, -pad:] = 0
+        ssim_scored[:, :, :pad] = ssim_scored[:, :, -pad:] = 0
+        sums = np.full((frames, 5), np.nan)  # pixels, squared, absolute, ssim pixels, ssim mean
+        for t in range(frames):
+            x, y, w, h = cv2.boundingRect(scored[t])
+            if w == 0:
+                continue
+            box = (slice(y, y + h), slice(x, x + w))
+            region_mask, inner = scored[t][box], ssim_scored[t][box]
+            gen, gt = generated[t][box], ground_truth[t][box]
+            sums[t, 0] = cv2.countNonZero(region_mask)
+            sums[t, 1] = cv2.norm(gen, gt, cv2.NORM_L2SQR, mask=region_mask)
+            sums[t, 2] = cv2.norm(gen, gt, cv2.NORM_L1, mask=region_mask)
+            sums[t, 3] = cv2.countNonZero(inner)
+            if sums[t, 3]:
+                sums[t, 4] = cv2.mean(maps[t][box], mask=inner)[0]
+        values = 3 * sums[:, 0]
+        results[f"{region}_ssim"] = np.where(sums[:, 3] > 0, sums[:, 4], np.nan)
+        results[f"{region}_psnr"] = np.where(values > 0, psnr_from_squared_error(sums[:, 1], values), np.nan)
+        results[f"{region}_l1"] = sums[:, 2] / values / (height * width)
     return results
-
-
-def _bounding_window(mask: np.ndarray) -> tuple[slice, slice, slice]:
-    """Slices of ``(T, H, W)`` covering every True pixel of the mask in any frame."""
-    covered = mask.any(axis=0)
-    rows, cols = np.flatnonzero(covered.any(axis=1)), np.flatnonzero(covered.any(axis=0))
-    if rows.size == 0:
-        return slice(None), slice(0, 0), slice(0, 0)
-    return slice(None), slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
 def region_masks(hand: np.ndarray, face: np.ndarray) -> dict[str, np.ndarray]:

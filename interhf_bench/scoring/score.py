@@ -8,19 +8,20 @@ the rest are scored: ``n_evaluated`` says how many of ``n_expected`` made it int
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import asdict
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from tqdm import tqdm
 
 from interhf_bench import __version__
 from interhf_bench.data.dataset import Dataset
-from interhf_bench.data.manifest import manifest_hash
+from interhf_bench.data.manifest import ManifestRow, manifest_hash
 from interhf_bench.metrics.frechet import FeatureStatistics, frechet_from_statistics
 from interhf_bench.metrics.pixel import (
     PixelMetricSpec,
@@ -39,17 +40,26 @@ from interhf_bench.scoring.extractors import ClipFeatureExtractor, FeatureCache
 from interhf_bench.scoring.predictions import PredictionError, find_prediction, load_prediction
 
 FRAME_METRICS = ("ssim", "psnr", "l1")
+DEFAULT_WORKERS = 2
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class FrameModel(Protocol):
-    """A per-frame network metric (LPIPS): ``(T, H, W, 3)`` uint8 pairs of equal size -> ``(T,)``."""
+    """A per-frame network metric (LPIPS) and its region versions.
+
+    ``per_frame_with_regions`` takes ``(T, H, W, 3)`` uint8 pairs of equal size and bool ``(T, H, W)``
+    region masks and returns ``{name: (T,), "<region>_<name>": (T,) ...}`` (NaN for empty regions).
+    """
 
     name: str
 
     @property
     def settings(self) -> dict[str, Any]: ...
 
-    def per_frame(self, generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray: ...
+    def per_frame_with_regions(
+        self, generated: np.ndarray, ground_truth: np.ndarray, regions: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]: ...
 
 
 REGION_METRICS = tuple(f"{region}_{name}" for region in REGIONS for name in FRAME_METRICS)
@@ -65,8 +75,14 @@ def score(
     unavailable: dict[str, str] | None = None,
     cache: FeatureCache | None = None,
     progress: bool = True,
+    workers: int = DEFAULT_WORKERS,
 ) -> MetricsFile:
-    """Score every test video of ``dataset`` that has a prediction in ``pred_dir``."""
+    """Score every test video of ``dataset`` that has a prediction in ``pred_dir``.
+
+    ``workers`` threads decode videos and compute the pixel metrics ahead of the network metrics
+    (decoding and the OpenCV/NumPy arithmetic release the GIL); results are consumed in manifest order,
+    so the numbers do not depend on the number of workers.
+    """
     rows = [row for row in dataset if row.split == "test"]
     targets = list(protocol.target_frames)
     sums: dict[str, dict[str, tuple[float, int]]] = {}
@@ -78,33 +94,33 @@ def score(
     )
     missing: list[str] = []
     failed: dict[str, str] = {}
-    for row in tqdm(rows, desc="score", unit="video", disable=not progress):
-        path = find_prediction(pred_dir, row.video_id)
-        if path is None:
-            missing.append(row.video_id)
+    measured = _in_order(
+        lambda row: _measure_video(dataset, row, pred_dir, targets), rows, workers=max(1, workers)
+    )
+    for row, video in tqdm(
+        zip(rows, measured, strict=True), total=len(rows), desc="score", unit="video", disable=not progress
+    ):
+        if isinstance(video, str):
+            if video == MISSING:
+                missing.append(row.video_id)
+            else:
+                failed[row.video_id] = video
             continue
-        try:
-            generated = load_prediction(path, len(targets))
-        except PredictionError as exc:
-            failed[row.video_id] = str(exc)
-            continue
-        ground_truth = dataset.frames(row.video_id, targets)
-        hand, face = dataset.masks(row.video_id)
-        values = _frame_values(generated, ground_truth, region_masks(hand[targets], face[targets]))
-        resized = match_size(generated, *ground_truth.shape[1:3])
+        values = video.values
+        resized = match_size(video.generated, *video.ground_truth.shape[1:3])
         for model in frame_models:
-            values[model.name] = model.per_frame(resized, ground_truth)
+            values.update(model.per_frame_with_regions(resized, video.ground_truth, video.regions))
         sums[row.video_id] = {name: video_sums(frames) for name, frames in values.items()}
         per_video[row.video_id] = {
             name: (s / n if n else None) for name, (s, n) in sums[row.video_id].items()
         }
         for extractor in extractors:
             reference = (
-                cache.get_or_compute(extractor, row.sha256, ground_truth)
+                cache.get_or_compute(extractor, row.sha256, video.ground_truth)
                 if cache
-                else extractor.features(ground_truth)
+                else extractor.features(video.ground_truth)
             )
-            produced = extractor.features(generated)
+            produced = extractor.features(video.generated)
             for stats, features in ((generated_stats, produced), (reference_stats, reference)):
                 stats[extractor.name].update(features)
             gen_class, ref_class = class_stats[row.interaction][extractor.name]
@@ -115,7 +131,13 @@ def score(
     for row in rows:
         if row.video_id in sums:
             by_class[row.interaction].append(row.video_id)
-    names = [*FRAME_METRICS, *(m.name for m in frame_models), *REGION_METRICS]
+    model_names = [m.name for m in frame_models]
+    names = [
+        *FRAME_METRICS,
+        *model_names,
+        *REGION_METRICS,
+        *(f"{r}_{n}" for r in REGIONS for n in model_names),
+    ]
     overall = {name: _aggregate(sums, list(sums), name) for name in names}
     per_class = {
         code: {name: _aggregate(sums, ids, name) for name in names} for code, ids in sorted(by_class.items())
@@ -153,6 +175,51 @@ def score(
             "dataset": str(dataset.root),
         },
     )
+
+
+@dataclass
+class _MeasuredVideo:
+    """One decoded pair and its pixel metrics, ready for the network metrics."""
+
+    generated: np.ndarray
+    ground_truth: np.ndarray
+    regions: dict[str, np.ndarray]
+    values: dict[str, np.ndarray]
+
+
+MISSING = "missing"
+
+
+def _measure_video(
+    dataset: Dataset, row: ManifestRow, pred_dir: Path, targets: list[int]
+) -> _MeasuredVideo | str:
+    """Decode one prediction and its ground truth and compute the pixel metrics, or say why not."""
+    path = find_prediction(pred_dir, row.video_id)
+    if path is None:
+        return MISSING
+    try:
+        generated = load_prediction(path, len(targets))
+    except PredictionError as exc:
+        return str(exc)
+    ground_truth = dataset.frames(row.video_id, targets)
+    hand, face = dataset.masks(row.video_id)
+    regions = region_masks(hand[targets], face[targets])
+    return _MeasuredVideo(generated, ground_truth, regions, _frame_values(generated, ground_truth, regions))
+
+
+def _in_order(work: Callable[[T], R], items: Sequence[T], *, workers: int) -> Iterator[R]:
+    """``map(work, items)`` computed up to ``workers`` items ahead in threads, yielded in order."""
+    if workers == 1:
+        yield from map(work, items)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="score") as pool:
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _frame_values(

@@ -41,24 +41,48 @@ def disco_reference(
         ]
 
 
-def test_equals_the_package_called_as_disco_does(vgg_state, tmp_path) -> None:
+def noisy_pair(shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
-    ground_truth = rng.integers(0, 256, (3, 64, 48, 3), dtype=np.uint8)
-    generated = np.clip(ground_truth.astype(int) + rng.integers(-40, 41, ground_truth.shape), 0, 255).astype(
-        np.uint8
-    )
-    path = tmp_path / "vgg.pth"
+    ground_truth = rng.integers(0, 256, shape, dtype=np.uint8)
+    generated = np.clip(ground_truth.astype(int) + rng.integers(-40, 41, shape), 0, 255).astype(np.uint8)
+    return generated, ground_truth
+
+
+@pytest.fixture(scope="module")
+def metric(vgg_state, tmp_path_factory) -> LPIPSMetric:
+    path = tmp_path_factory.mktemp("vgg") / "vgg.pth"
     torch.save(vgg_state, path)
     from interhf_bench.weights.registry import get_weight
     from interhf_bench.weights.store import ResolvedWeight
 
-    metric = LPIPSMetric(ResolvedWeight(get_weight("vgg16-imagenet"), path, "0" * 64, verified=False))
+    return LPIPSMetric(ResolvedWeight(get_weight("vgg16-imagenet"), path, "0" * 64, verified=False))
+
+
+def test_equals_the_package_called_as_disco_does(vgg_state, metric: LPIPSMetric) -> None:
+    generated, ground_truth = noisy_pair((3, 64, 48, 3))
     ours = metric.per_frame(generated, ground_truth)
     np.testing.assert_allclose(
         ours, disco_reference(vgg_state, generated, ground_truth), rtol=1e-5, atol=1e-7
     )
     assert (metric.per_frame(ground_truth, ground_truth) == 0).all()
     assert metric.settings["weights_verified"] is False
+
+
+def test_region_lpips_halves_average_to_the_package_value(vgg_state, metric: LPIPSMetric) -> None:
+    generated, ground_truth = noisy_pair((2, 64, 96, 3))
+    generated[:, :, 48:] = np.clip(generated[:, :, 48:].astype(int) * 2 - 60, 0, 255).astype(np.uint8)
+    full = np.ones((2, 64, 96), bool)
+    left = full.copy()
+    left[:, :, 48:] = False  # the halves split every VGG layer's map evenly (96 = 16 x 6)
+    empty = np.zeros_like(full)
+    ours = metric.per_frame_with_regions(
+        generated, ground_truth, {"full": full, "left": left, "right": ~left, "empty": empty}
+    )
+    package = disco_reference(vgg_state, generated, ground_truth)
+    np.testing.assert_allclose(ours["full_lpips"], package, rtol=1e-5)
+    np.testing.assert_allclose((ours["left_lpips"] + ours["right_lpips"]) / 2, package, rtol=1e-5)
+    assert (ours["right_lpips"] > ours["left_lpips"]).all()  # the right half was degraded more
+    assert np.isnan(ours["empty_lpips"]).all()
 
 
 def test_missing_backbone_weights_are_an_error(vgg_state) -> None:

@@ -89,6 +89,21 @@ def test_values_equal_the_recipe_over_all_frames(tiny_dataset: Path, tmp_path: P
         assert low <= result.overall[name].value <= high
 
 
+def test_worker_threads_do_not_change_the_result(tiny_dataset: Path, tmp_path: Path) -> None:
+    dataset = Dataset(tiny_dataset)
+    write_predictions(dataset, tmp_path / "pred", lambda frames: (frames // 3 + 40).astype(np.uint8))
+    (tmp_path / "pred" / "LH-NP_00.mp4").unlink()
+    (tmp_path / "pred" / "RL-FS_01.mp4").write_bytes(b"not a video")
+    serial, threaded = (
+        score(dataset, TINY, tmp_path / "pred", progress=False, workers=workers).model_dump(
+            exclude={"provenance"}
+        )
+        for workers in (1, 3)
+    )
+    assert serial == threaded
+    assert serial["missing"] == ["LH-NP_00"] and list(serial["failed"]) == ["RL-FS_01"]
+
+
 def test_frechet_metric_plumbing_and_ground_truth_cache(tiny_dataset: Path, tmp_path: Path) -> None:
     dataset = Dataset(tiny_dataset)
     write_predictions(dataset, tmp_path / "pred", lambda frames: (frames // 2).astype(np.uint8))
@@ -127,3 +142,24 @@ def test_cli_score_on_the_synthetic_set(mini_dataset: Path, tmp_path: Path, monk
     assert out["overall"]["hand_psnr"]["value"] == 100.0
     assert "not found" in out["unavailable"]["fvd"] and "weights download" in out["unavailable"]["fvd"]
     assert "5/36 videos scored" in capsys.readouterr().out
+
+
+def test_lpips_and_region_lpips_in_the_results(tiny_dataset: Path, tmp_path: Path) -> None:
+    import torch
+    import torchvision
+
+    from interhf_bench.metrics.lpips_vgg import LPIPSMetric
+    from interhf_bench.weights.registry import get_weight
+    from interhf_bench.weights.store import ResolvedWeight
+
+    torch.manual_seed(0)
+    torch.save(torchvision.models.vgg16(weights=None).state_dict(), tmp_path / "vgg.pth")
+    lpips = LPIPSMetric(ResolvedWeight(get_weight("vgg16-imagenet"), tmp_path / "vgg.pth", "0" * 64, False))
+    dataset = Dataset(tiny_dataset)
+    write_predictions(dataset, tmp_path / "pred", lambda frames: (255 - frames).astype(np.uint8))
+    result = score(dataset, TINY, tmp_path / "pred", frame_models=[lpips], progress=False)
+    assert result.overall["lpips"].value > 0 and result.overall["lpips"].n == 36 * 3
+    assert result.overall["face_lpips"].value > 0
+    assert result.overall["hand_lpips"].value is None  # the tiny dataset's hand masks are empty
+    assert result.overall["interaction_lpips"].value == result.overall["face_lpips"].value
+    assert "regions" in result.settings["lpips"]
