@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -22,7 +22,6 @@ from tqdm import tqdm
 from interhf_bench import __version__
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.manifest import ManifestRow, manifest_hash
-from interhf_bench.metrics.frechet import FeatureStatistics, frechet_from_statistics
 from interhf_bench.metrics.pixel import (
     PixelMetricSpec,
     l1_frames,
@@ -34,10 +33,10 @@ from interhf_bench.metrics.pixel import (
 )
 from interhf_bench.metrics.regions import REGIONS, region_frame_metrics, region_masks
 from interhf_bench.protocol.spec import ProtocolSpec
-from interhf_bench.results.metrics_file import MetricsFile, MetricValue
-from interhf_bench.scoring.aggregate import pooled_mean_with_ci, video_sums
+from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.scoring.extractors import ClipFeatureExtractor, FeatureCache
 from interhf_bench.scoring.predictions import PredictionError, find_prediction, load_prediction
+from interhf_bench.scoring.state import ScoreState
 
 FRAME_METRICS = ("ssim", "psnr", "l1")
 DEFAULT_WORKERS = 2
@@ -77,23 +76,59 @@ def score(
     progress: bool = True,
     workers: int = DEFAULT_WORKERS,
 ) -> MetricsFile:
-    """Score every test video of ``dataset`` that has a prediction in ``pred_dir``.
+    """Score every test video of ``dataset`` that has a prediction in ``pred_dir``."""
+    state = accumulate(
+        dataset,
+        protocol,
+        pred_dir,
+        frame_models=frame_models,
+        extractors=extractors,
+        cache=cache,
+        progress=progress,
+        workers=workers,
+    )
+    return build_metrics_file(
+        state,
+        dataset,
+        protocol,
+        pred_dir,
+        frame_models=frame_models,
+        extractors=extractors,
+        unavailable=unavailable,
+    )
+
+
+def scored_rows(dataset: Dataset) -> list[ManifestRow]:
+    """The rows that are scored, in manifest order."""
+    return [row for row in dataset if row.split == "test"]
+
+
+def accumulate(
+    dataset: Dataset,
+    protocol: ProtocolSpec,
+    pred_dir: Path,
+    *,
+    video_ids: Collection[str] | None = None,
+    frame_models: Sequence[FrameModel] = (),
+    extractors: Sequence[ClipFeatureExtractor] = (),
+    cache: FeatureCache | None = None,
+    progress: bool = True,
+    workers: int = DEFAULT_WORKERS,
+) -> ScoreState:
+    """The mergeable state of scoring the test videos (only ``video_ids`` when given: one shard).
 
     ``workers`` threads decode videos and compute the pixel metrics ahead of the network metrics
     (decoding and the OpenCV/NumPy arithmetic release the GIL); results are consumed in manifest order,
     so the numbers do not depend on the number of workers.
     """
-    rows = [row for row in dataset if row.split == "test"]
+    rows = scored_rows(dataset)
+    if video_ids is not None:
+        unknown = sorted(set(video_ids) - {row.video_id for row in rows})
+        if unknown:
+            raise KeyError(f"not test videos of {dataset.manifest_path}: {', '.join(unknown[:5])}")
+        rows = [row for row in rows if row.video_id in video_ids]
     targets = list(protocol.target_frames)
-    sums: dict[str, dict[str, tuple[float, int]]] = {}
-    per_video: dict[str, dict[str, float | None]] = {}
-    generated_stats = {e.name: FeatureStatistics(e.dim) for e in extractors}
-    reference_stats = {e.name: FeatureStatistics(e.dim) for e in extractors}
-    class_stats = defaultdict(
-        lambda: {e.name: (FeatureStatistics(e.dim), FeatureStatistics(e.dim)) for e in extractors}
-    )
-    missing: list[str] = []
-    failed: dict[str, str] = {}
+    state = ScoreState(extractor_dims={e.name: e.dim for e in extractors})
     measured = _in_order(
         lambda row: _measure_video(dataset, row, pred_dir, targets), rows, workers=max(1, workers)
     )
@@ -102,34 +137,42 @@ def score(
     ):
         if isinstance(video, str):
             if video == MISSING:
-                missing.append(row.video_id)
+                state.add_missing(row.video_id)
             else:
-                failed[row.video_id] = video
+                state.add_failed(row.video_id, video)
             continue
         values = video.values
         resized = match_size(video.generated, *video.ground_truth.shape[1:3])
         for model in frame_models:
             values.update(model.per_frame_with_regions(resized, video.ground_truth, video.regions))
-        sums[row.video_id] = {name: video_sums(frames) for name, frames in values.items()}
-        per_video[row.video_id] = {
-            name: (s / n if n else None) for name, (s, n) in sums[row.video_id].items()
-        }
+        features = {}
         for extractor in extractors:
             reference = (
                 cache.get_or_compute(extractor, row.sha256, video.ground_truth)
                 if cache
                 else extractor.features(video.ground_truth)
             )
-            produced = extractor.features(video.generated)
-            for stats, features in ((generated_stats, produced), (reference_stats, reference)):
-                stats[extractor.name].update(features)
-            gen_class, ref_class = class_stats[row.interaction][extractor.name]
-            gen_class.update(produced)
-            ref_class.update(reference)
+            features[extractor.name] = (extractor.features(video.generated), reference)
+        state.update(row.video_id, row.interaction, values, features)
+    return state
 
+
+def build_metrics_file(
+    state: ScoreState,
+    dataset: Dataset,
+    protocol: ProtocolSpec,
+    pred_dir: Path,
+    *,
+    frame_models: Sequence[FrameModel] = (),
+    extractors: Sequence[ClipFeatureExtractor] = (),
+    unavailable: dict[str, str] | None = None,
+) -> MetricsFile:
+    """``metrics.json`` from a (possibly merged) state; aggregates follow the manifest's order."""
+    rows = scored_rows(dataset)
+    scored = [row.video_id for row in rows if row.video_id in state.sums]
     by_class: dict[str, list[str]] = defaultdict(list)
     for row in rows:
-        if row.video_id in sums:
+        if row.video_id in state.sums:
             by_class[row.interaction].append(row.video_id)
     model_names = [m.name for m in frame_models]
     names = [
@@ -138,33 +181,33 @@ def score(
         *REGION_METRICS,
         *(f"{r}_{n}" for r in REGIONS for n in model_names),
     ]
-    overall = {name: _aggregate(sums, list(sums), name) for name in names}
+    overall = {name: state.frame_metric(name, scored) for name in names}
     per_class = {
-        code: {name: _aggregate(sums, ids, name) for name in names} for code, ids in sorted(by_class.items())
+        code: {name: state.frame_metric(name, ids) for name in names}
+        for code, ids in sorted(by_class.items())
     }
     warnings: list[str] = []
     for extractor in extractors:
-        overall[extractor.name] = _frechet(
-            generated_stats[extractor.name], reference_stats[extractor.name], warnings, extractor.name
-        )
+        overall[extractor.name] = state.frechet_metric(extractor.name, sorted(by_class), warnings)
         for code in per_class:
-            gen_class, ref_class = class_stats[code][extractor.name]
-            per_class[code][extractor.name] = _frechet(gen_class, ref_class, None, extractor.name)
+            per_class[code][extractor.name] = state.frechet_metric(extractor.name, [code], None)
     settings: dict[str, dict[str, object]] = {name: asdict(PixelMetricSpec()) for name in FRAME_METRICS}
     settings.update({m.name: m.settings for m in frame_models})
     settings.update({e.name: {"identity": e.identity, **e.settings} for e in extractors})
+    order = {row.video_id: index for index, row in enumerate(rows)}
+    per_video = state.per_video()
     return MetricsFile(
         protocol=protocol.id,
         protocol_hash=protocol.hash,
         manifest_sha256=manifest_hash(dataset.rows),
         predictions=str(pred_dir),
         n_expected=len(rows),
-        n_evaluated=len(sums),
-        missing=missing,
-        failed=failed,
+        n_evaluated=len(scored),
+        missing=sorted(state.missing, key=order.__getitem__),
+        failed={v: state.failed[v] for v in sorted(state.failed, key=order.__getitem__)},
         overall=overall,
         per_class=per_class,
-        per_video=per_video,
+        per_video={v: per_video[v] for v in scored},
         settings=settings,
         unavailable=dict(unavailable or {}),
         warnings=warnings,
@@ -235,29 +278,3 @@ def _frame_values(
     }
     values.update(region_frame_metrics(generated, ground_truth, masks, maps=maps))
     return values
-
-
-def _aggregate(sums: dict[str, dict[str, tuple[float, int]]], video_ids: list[str], name: str) -> MetricValue:
-    totals = np.array([sums[v][name][0] for v in video_ids], dtype=np.float64)
-    counts = np.array([sums[v][name][1] for v in video_ids], dtype=np.int64)
-    value, ci95, n = pooled_mean_with_ci(totals, counts)
-    return MetricValue(value=value, ci95=ci95, n=n)
-
-
-def _frechet(
-    generated: FeatureStatistics, reference: FeatureStatistics, warnings: list[str] | None, name: str
-) -> MetricValue:
-    if min(generated.count, reference.count) < 2:
-        return MetricValue(value=None, n=generated.count)
-    if warnings is not None and generated.count < generated.dim:
-        warnings.append(
-            f"{name}: {generated.count} clips for {generated.dim}-d features: the covariance is singular, "
-            "so the value is not comparable with values computed on more clips"
-        )
-    try:
-        value = frechet_from_statistics(generated, reference)
-    except ValueError as exc:
-        if warnings is not None:
-            warnings.append(f"{name}: not computed: {exc}")
-        return MetricValue(value=None, n=generated.count)
-    return MetricValue(value=value, n=generated.count)
