@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from interhf_bench import __version__
-from interhf_bench.cli import data, protocol, score, weights
+from interhf_bench.cli import data, ls, protocol, run, score, weights
 
 
 class CommandError(Exception):
@@ -25,9 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    run.register(commands)
+    score.register(commands)
+    ls.register(commands)
     data.register(commands)
     protocol.register(commands)
-    score.register(commands)
     weights.register(commands)
     return parser
 

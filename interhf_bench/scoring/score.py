@@ -167,7 +167,11 @@ def build_metrics_file(
     extractors: Sequence[ClipFeatureExtractor] = (),
     unavailable: dict[str, str] | None = None,
 ) -> MetricsFile:
-    """``metrics.json`` from a (possibly merged) state; aggregates follow the manifest's order."""
+    """``metrics.json`` from a (possibly merged) state; aggregates follow the manifest's order.
+
+    Every test video that was neither scored nor failed is listed as missing, so a run over a subset
+    of the protocol says so.
+    """
     rows = scored_rows(dataset)
     scored = [row.video_id for row in rows if row.video_id in state.sums]
     by_class: dict[str, list[str]] = defaultdict(list)
@@ -203,7 +207,7 @@ def build_metrics_file(
         predictions=str(pred_dir),
         n_expected=len(rows),
         n_evaluated=len(scored),
-        missing=sorted(state.missing, key=order.__getitem__),
+        missing=[v for v in order if v not in state.sums and v not in state.failed],
         failed={v: state.failed[v] for v in sorted(state.failed, key=order.__getitem__)},
         overall=overall,
         per_class=per_class,

@@ -1,0 +1,139 @@
+"""``interhf-bench generate`` and ``interhf-bench run``: a method over the protocol's test cases."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from interhf_bench.results.metrics_file import MetricsFile
+    from interhf_bench.runner.run import RunConfig
+
+OVERWRITE_CHOICES = ("never", "only-missing", "always")  # interhf_bench.runner.generate.OVERWRITE_CHOICES
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--method", required=True, help="method name (see `interhf-bench ls`)")
+    parser.add_argument("--out", type=Path, default=Path("runs"), help="results root (default ./runs)")
+    parser.add_argument("--data", type=Path, help="dataset root (default: the embedded synthetic set)")
+    parser.add_argument("--protocol", help="protocol (default: from the dataset's dataset.json)")
+    parser.add_argument("--manifest", default="manifest.jsonl", help="manifest file inside the dataset root")
+    parser.add_argument("--classes", nargs="+", metavar="CODE", help="only these interaction classes")
+    parser.add_argument("--video-ids", nargs="+", metavar="ID", help="only these test videos")
+    parser.add_argument("--limit", type=int, help="only the first N selected test videos (smoke runs)")
+    parser.add_argument(
+        "--overwrite",
+        choices=OVERWRITE_CHOICES,
+        default="only-missing",
+        help="only-missing: redo unfinished or failed cases (default); never: only never-attempted ones; "
+        "always: everything",
+    )
+    parser.add_argument(
+        "--method-args", nargs="+", default=[], metavar="KEY=VALUE", help="the method's settings"
+    )
+    parser.add_argument(
+        "--device", default="cpu", help="torch device (cuda -> cuda:LOCAL_RANK under torchrun)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="global seed; each case gets hash(seed, video id)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, help="per-case limit in seconds (a timed-out case is recorded)"
+    )
+    parser.add_argument(
+        "--include",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE.py",
+        help="load adapters from a file",
+    )
+    parser.add_argument("--no-progress", action="store_true")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    generate = commands.add_parser(
+        "generate", help="generate a method's videos for the test cases (resumable)"
+    )
+    add_run_arguments(generate)
+    generate.set_defaults(handler=run_generate)
+
+    run = commands.add_parser("run", help="generate, then score: metrics.json and run_meta.json")
+    add_run_arguments(run)
+    run.add_argument("--workers", type=int, default=2, help="scoring threads (see `score --workers`)")
+    run.add_argument("--allow-unverified-weights", action="store_true")
+    run.set_defaults(handler=run_run)
+
+
+def config_from(args: argparse.Namespace) -> RunConfig:
+    from interhf_bench.runner.run import RunConfig, parse_method_args
+
+    return RunConfig(
+        method=args.method,
+        out=args.out,
+        data=args.data,
+        protocol=args.protocol,
+        manifest=args.manifest,
+        classes=args.classes,
+        video_ids=args.video_ids,
+        limit=args.limit,
+        overwrite=args.overwrite,
+        method_args=parse_method_args(args.method_args),
+        device=args.device,
+        seed=args.seed,
+        timeout=args.timeout,
+        includes=args.include,
+        progress=not args.no_progress,
+        workers=getattr(args, "workers", 2),
+        allow_unverified_weights=getattr(args, "allow_unverified_weights", False),
+    )
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    from interhf_bench.runner.run import run_method
+
+    outcome = run_method(config_from(args), score=False)
+    if outcome.meta is not None:
+        print_generation(outcome.run_dir, outcome.generation.as_dict(), outcome.generation.failed)
+    return 0
+
+
+def run_run(args: argparse.Namespace) -> int:
+    from interhf_bench.runner.run import run_method
+
+    outcome = run_method(config_from(args), score=True)
+    if outcome.meta is None:  # not rank 0
+        return 0
+    print_generation(outcome.run_dir, outcome.generation.as_dict(), outcome.generation.failed)
+    if outcome.metrics is not None:
+        print_metrics(outcome.metrics)
+    return 0
+
+
+def print_generation(run_dir: Path, counts: dict[str, object], failed: dict[str, str]) -> None:
+    print(f"\n{run_dir}/videos")
+    print("| generated | skipped (done before) | failed | seconds | mean s/case |")
+    print("|---|---|---|---|---|")
+    print(
+        f"| {counts['generated']} | {counts['skipped']} | {counts['failed']} | {counts['seconds']} "
+        f"| {counts['mean_case_seconds'] if counts['mean_case_seconds'] is not None else '-'} |"
+    )
+    for video_id, error in list(failed.items())[:10]:
+        print(f"  failed {video_id}: {error}")
+    if len(failed) > 10:
+        print(f"  ... and {len(failed) - 10} more (see the .json records)")
+
+
+def print_metrics(metrics: MetricsFile) -> None:
+    print(f"\n{metrics.n_evaluated}/{metrics.n_expected} videos scored (protocol {metrics.protocol})")
+    print("| metric | value | 95% CI | n |")
+    print("|---|---|---|---|")
+    for name, value in metrics.overall.items():
+        shown = "-" if value.value is None else f"{value.value:.6g}"
+        interval = "-" if value.ci95 is None else f"[{value.ci95[0]:.4g}, {value.ci95[1]:.4g}]"
+        print(f"| {name} | {shown} | {interval} | {value.n} |")
+    for name, reason in metrics.unavailable.items():
+        print(f"  {name}: unavailable: {reason}")
+    for warning in metrics.warnings:
+        print(f"  warning: {warning}")

@@ -1,0 +1,56 @@
+"""The schema of ``run_meta.json``: everything needed to cite, trust and reproduce one run.
+
+``metrics.json`` (:mod:`interhf_bench.results.metrics_file`) holds the numbers; this file holds how they
+were made. Values that were not measured are ``null``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from interhf_bench.adapters.api import AdapterMeta
+
+SCHEMA_VERSION = "1"
+
+
+class MethodInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    meta: AdapterMeta
+    origin: str = Field(description="built-in, plugin <distribution>, or file <path>")
+    settings: dict[str, Any] = Field(description="the resolved --method-args")
+
+
+class Selection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    classes: list[str] | None = None
+    video_ids: list[str] | None = None
+    limit: int | None = None
+    n_cases: int
+    complete: bool = Field(description="every test video of the protocol was selected")
+
+
+class RunMeta(BaseModel):
+    """Provenance of one ``runs/<method>/<protocol>/`` folder."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: str = SCHEMA_VERSION
+    protocol: str
+    protocol_hash: str
+    dataset: str
+    manifest_sha256: str
+    method: MethodInfo
+    seed: int
+    selection: Selection
+    world_size: int = 1
+    started: str
+    finished: str
+    timings: dict[str, float | None] = Field(description="seconds per phase: generate, score, total")
+    generation: dict[str, Any] = Field(description="cases generated, skipped (finished before), failed")
+    metrics: dict[str, dict[str, Any]] = Field(description="each metric's settings and weights hashes")
+    unavailable_metrics: dict[str, str]
+    environment: dict[str, Any]

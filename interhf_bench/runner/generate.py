@@ -1,0 +1,185 @@
+"""Generate a method's videos for a list of cases, one file per case, resumable after any crash.
+
+Each case is written as ``<video_id>.mp4`` (lossless, atomic) and then ``<video_id>.json`` (its
+:class:`~interhf_bench.runner.sidecar.CaseRecord`). A case that raises, times out or returns an invalid
+video is recorded as failed and the run goes on. ``overwrite`` decides what a rerun redoes:
+
+* ``only-missing`` (default): every case without a finished video (failed cases are retried);
+* ``never``: only cases that were never attempted (recorded failures stay as they are);
+* ``always``: every case.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from tqdm import tqdm
+
+from interhf_bench.adapters.api import Adapter, AdapterOutputError, Case, check_output
+from interhf_bench.data.dataset import Dataset
+from interhf_bench.data.manifest import ManifestRow
+from interhf_bench.io.files import sha256_file
+from interhf_bench.io.video import write_video
+from interhf_bench.protocol.spec import ProtocolSpec
+from interhf_bench.runner.cases import build_case
+from interhf_bench.runner.sidecar import CaseRecord, Status, is_finished, read_record, write_record
+from interhf_bench.runner.timeout import CaseTimeout, time_limit
+
+Overwrite = Literal["never", "only-missing", "always"]
+OVERWRITE_CHOICES: tuple[Overwrite, ...] = ("never", "only-missing", "always")
+
+
+@dataclass
+class GenerationSummary:
+    """What one generation pass did."""
+
+    generated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    case_seconds: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "generated": len(self.generated),
+            "skipped": len(self.skipped),
+            "failed": len(self.failed),
+            "seconds": round(self.seconds, 3),
+            "mean_case_seconds": round(float(np.mean(self.case_seconds)), 3) if self.case_seconds else None,
+        }
+
+
+def needs_generation(video_path: Path, overwrite: Overwrite) -> bool:
+    if overwrite == "always":
+        return True
+    record = read_record(video_path)
+    if overwrite == "never":
+        return record is None and not video_path.exists()
+    return not is_finished(video_path, record)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and (if loaded) torch's global generators for adapters that use them."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(seed)
+
+
+def generate_videos(
+    adapter: Adapter,
+    dataset: Dataset,
+    protocol: ProtocolSpec,
+    rows: Sequence[ManifestRow],
+    videos_dir: Path,
+    *,
+    device: str = "cpu",
+    seed: int = 0,
+    overwrite: Overwrite = "only-missing",
+    timeout: float | None = None,
+    progress: bool = True,
+    rank: int = 0,
+) -> GenerationSummary:
+    """Generate the videos of ``rows`` that ``overwrite`` asks for into ``videos_dir``."""
+    if overwrite not in OVERWRITE_CHOICES:
+        raise ValueError(f"overwrite must be one of {', '.join(OVERWRITE_CHOICES)}, got {overwrite!r}")
+    start = time.perf_counter()
+    summary = GenerationSummary()
+    todo = []
+    for row in rows:
+        if needs_generation(videos_dir / f"{row.video_id}.mp4", overwrite):
+            todo.append(row)
+        else:
+            summary.skipped.append(row.video_id)
+    if todo:
+        adapter.setup(device)
+    name = adapter.meta.name
+    bar = tqdm(total=len(todo), desc=f"generate {name}", unit="video", disable=not progress)
+    for first in range(0, len(todo), max(1, adapter.batch_size)):
+        batch = todo[first : first + max(1, adapter.batch_size)]
+        cases = [
+            build_case(dataset, row, protocol, seed, with_ground_truth=adapter.meta.uses_ground_truth)
+            for row in batch
+        ]
+        for case, record in zip(
+            cases, _generate_batch(adapter, cases, videos_dir, timeout, rank), strict=True
+        ):
+            path = videos_dir / f"{case.video_id}.mp4"
+            if record.status == "ok":
+                summary.case_seconds.append(record.generate_seconds or 0.0)
+                summary.generated.append(case.video_id)
+            else:
+                summary.failed[case.video_id] = record.error or record.status
+                path.unlink(missing_ok=True)  # a stale video of an earlier attempt must not be scored
+            write_record(path, record)
+        bar.update(len(batch))
+        bar.set_postfix(failed=len(summary.failed))
+    bar.close()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _generate_batch(
+    adapter: Adapter, cases: list[Case], videos_dir: Path, timeout: float | None, rank: int
+) -> list[CaseRecord]:
+    """Run the adapter on one batch and write the valid outputs; one record per case."""
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    name = adapter.meta.name
+
+    def record(case: Case, status: Status, **fields: object) -> CaseRecord:
+        return CaseRecord(
+            video_id=case.video_id,
+            method=name,
+            status=status,
+            seed=case.seed,
+            started=started,
+            rank=rank,
+            **fields,
+        )
+
+    begin = time.perf_counter()
+    try:
+        seed_everything(cases[0].seed)
+        with time_limit(timeout * len(cases) if timeout else None):
+            outputs = adapter.generate_batch(cases) if len(cases) > 1 else [adapter.generate(cases[0])]
+    except CaseTimeout as exc:
+        return [record(case, "timeout", error=str(exc)) for case in cases]
+    except Exception as exc:
+        trace = traceback.format_exc(limit=20)
+        return [
+            record(case, "failed", error=f"{type(exc).__name__}: {exc}", traceback=trace) for case in cases
+        ]
+    seconds = (time.perf_counter() - begin) / len(cases)
+    if len(outputs) != len(cases):
+        problem = f"adapter {name!r} returned {len(outputs)} videos for {len(cases)} cases"
+        return [record(case, "failed", error=problem) for case in cases]
+    records = []
+    for case, frames in zip(cases, outputs, strict=True):
+        try:
+            frames = check_output(name, case, frames)
+        except AdapterOutputError as exc:
+            records.append(record(case, "failed", error=str(exc), generate_seconds=seconds))
+            continue
+        write_start = time.perf_counter()
+        path = videos_dir / f"{case.video_id}.mp4"
+        write_video(path, frames, case.fps)
+        records.append(
+            record(
+                case,
+                "ok",
+                generate_seconds=seconds,
+                write_seconds=time.perf_counter() - write_start,
+                video_sha256=sha256_file(path),
+            )
+        )
+    return records

@@ -1,0 +1,64 @@
+"""The record written next to each generated video: how it was made, or why it was not.
+
+``<video_id>.json`` beside ``<video_id>.mp4``. The video is written first and the record second (both
+atomically), so a record with status ``ok`` always has its video; the video's sha256 in the record lets
+a resumed run detect a video that was changed or damaged since, and make it again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from interhf_bench.io.files import sha256_file, write_text_atomic
+
+Status = Literal["ok", "failed", "timeout"]
+
+
+class CaseRecord(BaseModel):
+    """One case's outcome."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    video_id: str
+    method: str
+    status: Status
+    seed: int
+    started: str
+    generate_seconds: float | None = None
+    write_seconds: float | None = None
+    video_sha256: str | None = None
+    error: str | None = None
+    traceback: str | None = None
+    rank: int = 0
+
+
+def record_path(video_path: Path) -> Path:
+    return video_path.with_suffix(".json")
+
+
+def write_record(video_path: Path, record: CaseRecord) -> None:
+    write_text_atomic(record_path(video_path), record.model_dump_json(indent=2) + "\n")
+
+
+def read_record(video_path: Path) -> CaseRecord | None:
+    """The case's record, or ``None`` when there is none or it is unreadable (the case is then redone)."""
+    path = record_path(video_path)
+    if not path.is_file():
+        return None
+    try:
+        return CaseRecord.model_validate_json(path.read_text(encoding="utf-8"))
+    except (ValidationError, OSError, UnicodeDecodeError):
+        return None
+
+
+def is_finished(video_path: Path, record: CaseRecord | None) -> bool:
+    """A finished case: status ok and the video on disk is the one that was written."""
+    return (
+        record is not None
+        and record.status == "ok"
+        and video_path.is_file()
+        and record.video_sha256 == sha256_file(video_path)
+    )
