@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 from interhf_bench.naming import lookup
 from interhf_bench.protocol.taxonomy import CLASS_CODES, CLASSES
@@ -129,5 +130,43 @@ DEFAULT_PROTOCOL: Final = INTERHF_MINI_V1.id
 
 
 def get_protocol(protocol_id: str) -> ProtocolSpec:
-    """Look a protocol up by id; unknown ids list the known ones."""
+    """A registered protocol by id, or a custom one from a ``.json`` file.
+
+    Such a file is what ``interhf-bench protocol ID --json`` prints, edited and renamed. Unknown ids
+    list the known ones.
+    """
+    if protocol_id.endswith(".json"):
+        return load_protocol_file(Path(protocol_id))
     return lookup(PROTOCOLS, protocol_id, "protocol")
+
+
+def protocol_from_dict(data: dict[str, Any]) -> ProtocolSpec:
+    """The inverse of :meth:`ProtocolSpec.as_dict`; the classes must be this taxonomy's, unchanged."""
+    by_code = {c.code: c.as_dict() for c in CLASSES}
+    codes = []
+    for entry in data.get("classes", []):
+        code = entry.get("code") if isinstance(entry, dict) else None
+        if code not in by_code or by_code[code] != entry:
+            raise ValueError(f"class {entry!r} is not one of this taxonomy's classes as defined here")
+        codes.append(code)
+    fields = {k: v for k, v in data.items() if k not in ("classes", "num_frames", "notes")}
+    try:
+        spec = ProtocolSpec(**fields, classes=tuple(codes), notes=tuple(data.get("notes", ())))
+    except TypeError as exc:
+        raise ValueError(f"not a protocol specification: {exc}") from exc
+    if data.get("num_frames", spec.num_frames) != spec.num_frames:
+        raise ValueError(
+            f"num_frames {data['num_frames']} does not match reference + targets ({spec.num_frames})"
+        )
+    return spec
+
+
+def load_protocol_file(path: Path) -> ProtocolSpec:
+    """A custom protocol from a JSON file; its id must not shadow a registered protocol with other values."""
+    try:
+        spec = protocol_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, json.JSONDecodeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"{path}: cannot read a protocol: {exc}") from exc
+    if spec.id in PROTOCOLS and PROTOCOLS[spec.id].hash != spec.hash:
+        raise ValueError(f"{path}: id {spec.id!r} is a registered protocol with different values; rename it")
+    return spec
