@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from interhf_bench.cli import main
@@ -64,6 +65,9 @@ def test_run_writes_videos_records_metrics_and_meta(tiny_dataset: Path, tmp_path
     assert meta.protocol_hash == metrics.protocol_hash
     assert meta.environment["libraries"]["numpy"] and "git" in meta.environment
     assert meta.generation["generated"] == 4
+    docs = ROOT / "docs" / "schemas"
+    for name, schema in (("metrics.json", "metrics.schema.json"), ("run_meta.json", "run_meta.schema.json")):
+        jsonschema.validate(json.loads((run_dir / name).read_text()), json.loads((docs / schema).read_text()))
 
 
 def test_a_failing_case_is_recorded_and_the_run_goes_on(tiny_dataset: Path, tmp_path: Path) -> None:
