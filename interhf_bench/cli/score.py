@@ -36,20 +36,23 @@ def default_output(pred_dir: Path) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from interhf_bench.cli.data import protocol_for
+    from interhf_bench.cli.run import print_metrics
     from interhf_bench.data.dataset import Dataset
     from interhf_bench.io.files import write_text_atomic
-    from interhf_bench.paths import cache_dir, default_dataset_dir
+    from interhf_bench.paths import cache_dir
     from interhf_bench.scoring.extractors import FeatureCache
     from interhf_bench.scoring.metric_set import build_metric_set
     from interhf_bench.scoring.score import score
 
     if not args.pred.is_dir():
         raise FileNotFoundError(f"{args.pred}: predictions folder not found")
-    root = args.data or default_dataset_dir("interhf-mini-v1")
-    if args.data is None and not (root / "manifest.jsonl").is_file():
-        raise FileNotFoundError(
-            f"{root}: the embedded synthetic set is not there yet; run `interhf-bench data synth`"
-        )
+    if args.data is None:
+        from interhf_bench.runner.distributed import ProcessGroup, Shard
+        from interhf_bench.runner.run import ensure_embedded_dataset
+
+        root = ensure_embedded_dataset(ProcessGroup(Shard()), progress=not args.no_progress)
+    else:
+        root = args.data
     protocol = protocol_for(root, args.protocol)
     dataset = Dataset(root, manifest=args.manifest)
     metrics = build_metric_set(protocol, device=args.device, allow_unverified=args.allow_unverified_weights)
@@ -66,13 +69,6 @@ def run(args: argparse.Namespace) -> int:
     )
     out = args.out or default_output(args.pred)
     write_text_atomic(out, result.model_dump_json(indent=2) + "\n")
-    print(f"{result.n_evaluated}/{result.n_expected} videos scored -> {out}")
-    for name, metric in result.overall.items():
-        if "_" not in name:
-            shown = "-" if metric.value is None else f"{metric.value:.6g}"
-            print(f"  {name:<10} {shown}")
-    for name, reason in result.unavailable.items():
-        print(f"  {name:<10} unavailable: {reason}")
-    for warning in result.warnings:
-        print(f"  warning: {warning}")
+    print(f"metrics -> {out}")
+    print_metrics(result)
     return 0
