@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from interhf_bench import __version__
-from interhf_bench.cli import data, ls, protocol, run, score, weights
+from interhf_bench.cli import check_adapter, data, ls, new_adapter, protocol, run, score, weights
 
 
 class CommandError(Exception):
@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.register(commands)
     score.register(commands)
     ls.register(commands)
+    check_adapter.register(commands)
+    new_adapter.register(commands)
     data.register(commands)
     protocol.register(commands)
     weights.register(commands)
