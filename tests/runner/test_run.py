@@ -200,3 +200,16 @@ def test_two_process_sharded_run_equals_one_process(tiny_dataset: Path, tmp_path
     assert comparable(sharded) == comparable(single.metrics)
     meta = json.loads((run_dir / "run_meta.json").read_text())
     assert meta["world_size"] == 2 and meta["generation"]["generated"] == 7
+
+
+def test_a_corrupt_generated_video_is_reported_and_the_others_scored(
+    tiny_dataset: Path, tmp_path: Path
+) -> None:
+    outcome = run_method(config(tiny_dataset, tmp_path, limit=3), score=False)
+    videos = outcome.run_dir / "videos"
+    (videos / "LC-SF_01.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not really a video")
+    argv = ["score", "--pred", str(videos), "--data", str(tiny_dataset), "--no-progress"]
+    assert main([*argv, "--protocol", str(tiny_dataset / "protocol.json")]) == 0
+    metrics = MetricsFile.model_validate_json((outcome.run_dir / "metrics.json").read_text())
+    assert list(metrics.failed) == ["LC-SF_01"] and "LC-SF_01.mp4" in metrics.failed["LC-SF_01"]
+    assert sorted(metrics.per_video) == ["LC-SF_00", "LC-TF_00"] and metrics.n_evaluated == 2
