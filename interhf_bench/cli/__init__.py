@@ -7,11 +7,15 @@ the handlers, so ``interhf-bench --help`` stays fast and never imports torch.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from interhf_bench import __version__
 from interhf_bench.cli import check_adapter, data, ls, new_adapter, protocol, run, score, weights
+
+# Commands of the sibling packages, registered by module name so interhf_bench never imports them eagerly.
+EXTERNAL_COMMANDS = ("leaderboard.cli",)
 
 
 class CommandError(Exception):
@@ -33,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     data.register(commands)
     protocol.register(commands)
     weights.register(commands)
+    for module_name in EXTERNAL_COMMANDS:
+        importlib.import_module(module_name).register(commands)
     return parser
 
 

@@ -1,0 +1,50 @@
+"""``interhf-bench leaderboard``: read runs and reported rows, write every format into one folder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from interhf_bench.io.files import write_text_atomic
+from leaderboard import render
+from leaderboard.board import Table, build_tables
+from leaderboard.entries import Entry, load_reported, load_run, paper_rows
+
+
+def collect(
+    runs: Sequence[Path], *, paper: bool = True, reported_files: Sequence[Path] = ()
+) -> tuple[list[Entry], list[Entry]]:
+    """Measured entries from run folders or metrics.json files, reported rows from the paper and files."""
+    measured = [load_run(Path(path)) for path in runs]
+    names = [entry.method for entry in measured]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"the same method appears in more than one run: {', '.join(duplicates)}")
+    reported = paper_rows() if paper else []
+    for path in reported_files:
+        reported += load_reported(Path(path))
+    return measured, reported
+
+
+def write_leaderboard(
+    runs: Sequence[Path],
+    out: Path,
+    *,
+    paper: bool = True,
+    reported_files: Sequence[Path] = (),
+    rank_reported: bool = False,
+) -> tuple[list[Table], list[Path]]:
+    """Write ``leaderboard.md``, ``leaderboard.csv`` and ``leaderboard.tex`` into ``out``."""
+    measured, reported = collect(runs, paper=paper, reported_files=reported_files)
+    if not measured and not reported:
+        raise ValueError("nothing to show: give run folders (or keep the paper's reported rows)")
+    tables = build_tables(measured, reported, rank_reported=rank_reported)
+    written = []
+    for name, text in (
+        ("leaderboard.md", render.markdown(tables)),
+        ("leaderboard.csv", render.csv_text(tables)),
+        ("leaderboard.tex", render.latex(tables)),
+    ):
+        write_text_atomic(out / name, text)
+        written.append(out / name)
+    return tables, written

@@ -1,0 +1,55 @@
+"""The leaderboard's columns: which metrics, in which order, which direction is better, how shown.
+
+Table 1 of the paper orders the DisCo metrics as image metrics (FID, SSIM, PSNR, LPIPS, L1) then video
+metrics (FID-VID, FVD); the region metrics follow the same per-region order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+REGIONS = ("hand", "face", "interaction")
+
+
+def _fixed(digits: int) -> Callable[[float], str]:
+    return lambda value: f"{value:.{digits}f}"
+
+
+def _scientific(value: float) -> str:
+    return f"{value:.2E}"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the metric's name in metrics.json
+    label: str
+    higher_is_better: bool
+    group: str  # "image", "video" or a region
+    format: Callable[[float], str]
+
+    @property
+    def arrow(self) -> str:
+        return "↑" if self.higher_is_better else "↓"
+
+
+_BASE = {
+    "fid": ("FID", False, _fixed(2)),
+    "ssim": ("SSIM", True, _fixed(3)),
+    "psnr": ("PSNR", True, _fixed(2)),
+    "lpips": ("LPIPS", False, _fixed(3)),
+    "l1": ("L1", False, _scientific),
+    "fid_vid": ("FID-VID", False, _fixed(2)),
+    "fvd": ("FVD", False, _fixed(2)),
+}
+
+TABLE1_COLUMNS: tuple[Column, ...] = tuple(
+    Column(key, label, higher, "video" if key in ("fid_vid", "fvd") else "image", fmt)
+    for key, (label, higher, fmt) in _BASE.items()
+)
+
+REGION_COLUMNS: tuple[Column, ...] = tuple(
+    Column(f"{region}_{key}", f"{region} {_BASE[key][0]}", _BASE[key][1], region, _BASE[key][2])
+    for region in REGIONS
+    for key in ("ssim", "psnr", "lpips", "l1")
+)

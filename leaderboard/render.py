@@ -1,0 +1,151 @@
+"""Writers: markdown (README/papers), CSV (spreadsheets), LaTeX booktabs (papers).
+
+Every writer escapes entry names for its format, shows a missing value as a dash (never 0), marks
+reported rows and incomplete runs, and bolds the best ranked value of each metric.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from leaderboard import escape
+from leaderboard.board import Table
+from leaderboard.columns import REGION_COLUMNS, TABLE1_COLUMNS, Column
+from leaderboard.entries import Entry
+
+DASH = "–"
+RANKING_NOTE = (
+    "Ranking: each metric ranks the entries in its better direction (ties share the mean rank); "
+    "'mean rank' averages an entry's ranks over the metrics it has (count in brackets), every metric "
+    "weighted equally. Reported rows are not ranked unless asked. Missing values are shown as a dash."
+)
+
+
+def _videos(entry: Entry) -> str:
+    if entry.reported:
+        return "paper"
+    mark = "" if entry.complete else " (incomplete)"
+    return f"{entry.n_evaluated}/{entry.n_expected}{mark}"
+
+
+def _value(entry: Entry, column: Column) -> str | None:
+    value = entry.values.get(column.key)
+    return None if value is None else column.format(value)
+
+
+def _mean_rank(value: tuple[float | None, int] | None) -> str:
+    if value is None or value[0] is None:
+        return DASH
+    return f"{value[0]:.2f} ({value[1]})"
+
+
+def _has_any(entries: Sequence[Entry], columns: Sequence[Column]) -> bool:
+    return any(entry.values.get(column.key) is not None for entry in entries for column in columns)
+
+
+def markdown_table(table: Table, columns: Sequence[Column]) -> str:
+    best = {column.key: table.best(column) for column in columns}
+    ranks = table.mean_ranks(columns)
+    header = ["Method", "Kind", "Videos", *(f"{c.label} {c.arrow}" for c in columns), "Mean rank"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for index, entry in enumerate(table.entries):
+        cells = [escape.markdown(entry.name), entry.kind, _videos(entry)]
+        for column in columns:
+            shown = _value(entry, column)
+            cells.append(DASH if shown is None else f"**{shown}**" if index in best[column.key] else shown)
+        cells.append(_mean_rank(ranks[index]))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def per_class_markdown(table: Table, column: Column) -> str:
+    entries = [entry for entry in table.entries if entry.per_class]
+    classes = sorted({code for entry in entries for code in entry.per_class})
+    header = ["Method", *classes]
+    lines = [f"#### {column.label} {column.arrow} per class", "", "| " + " | ".join(header) + " |"]
+    lines.append("|" + "---|" * len(header))
+    for entry in entries:
+        cells = [escape.markdown(entry.name)]
+        for code in classes:
+            value = entry.per_class.get(code, {}).get(column.key)
+            cells.append(DASH if value is None else column.format(value))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def markdown(tables: Sequence[Table]) -> str:
+    parts = ["# InterHF-Bench leaderboard", "", RANKING_NOTE, ""]
+    for table in tables:
+        parts += [f"## {escape.markdown(table.title)}", "", markdown_table(table, TABLE1_COLUMNS), ""]
+        if _has_any(table.entries, REGION_COLUMNS):
+            parts += ["### Region metrics (ours)", "", markdown_table(table, REGION_COLUMNS), ""]
+        if any(entry.per_class for entry in table.entries):
+            parts += ["### Per interaction class", ""]
+            for column in TABLE1_COLUMNS:
+                if any(entry.per_class.get(code, {}).get(column.key) is not None
+                       for entry in table.entries for code in entry.per_class):  # fmt: skip
+                    parts += [per_class_markdown(table, column), ""]
+    parts += ["## Provenance", ""]
+    for table in tables:
+        for entry in table.entries:
+            details = ", ".join(
+                f"{key}: {value}" for key, value in entry.provenance.items() if value not in ("", [])
+            )
+            label = f"{escape.markdown(entry.name)} ({entry.kind}, {escape.markdown(entry.protocol)})"
+            parts.append(f"- {label}: {escape.markdown(details)}")
+    return "\n".join(parts) + "\n"
+
+
+def csv_text(tables: Sequence[Table]) -> str:
+    columns = [*TABLE1_COLUMNS, *REGION_COLUMNS]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["method", "name", "kind", "protocol", "n_evaluated", "n_expected", *(c.key for c in columns)]
+    )
+    for table in tables:
+        for entry in table.entries:
+            row = [escape.csv_cell(entry.method), escape.csv_cell(entry.name), entry.kind, entry.protocol]
+            row += ["" if entry.n_evaluated is None else entry.n_evaluated]
+            row += ["" if entry.n_expected is None else entry.n_expected]
+            row += ["" if entry.values.get(c.key) is None else repr(entry.values[c.key]) for c in columns]
+            writer.writerow(row)
+    return buffer.getvalue()
+
+
+def latex_table(table: Table) -> str:
+    columns = TABLE1_COLUMNS
+    best = {column.key: table.best(column) for column in columns}
+    arrows = {True: r"$\uparrow$", False: r"$\downarrow$"}
+    lines = [
+        f"% {escape.latex(table.title)}; needs \\usepackage{{booktabs}}",
+        r"\begin{tabular}{l ccccc cc}",
+        r"\toprule",
+        r" & \multicolumn{5}{c}{Image} & \multicolumn{2}{c}{Video} \\",
+        r"\cmidrule(lr){2-6} \cmidrule(lr){7-8}",
+        "Method & " + " & ".join(f"{c.label}{arrows[c.higher_is_better]}" for c in columns) + r" \\",
+        r"\midrule",
+    ]
+    for index, entry in enumerate(table.entries):
+        name = escape.latex(entry.name) + (r"$^\dagger$" if entry.reported else "")
+        name += "" if entry.complete else r"$^\ast$"
+        cells = []
+        for column in columns:
+            shown = _value(entry, column)
+            cells.append(
+                "--" if shown is None else rf"\textbf{{{shown}}}" if index in best[column.key] else shown
+            )
+        lines.append(name + " & " + " & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    notes = []
+    if any(entry.reported for entry in table.entries):
+        notes.append(r"% $^\dagger$ reported in the paper")
+    if not all(entry.complete for entry in table.entries):
+        notes.append(r"% $^\ast$ incomplete run (not every test video was scored)")
+    return "\n".join(lines + notes)
+
+
+def latex(tables: Sequence[Table]) -> str:
+    return "\n\n".join(latex_table(table) for table in tables) + "\n"

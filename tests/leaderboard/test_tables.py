@@ -1,0 +1,112 @@
+"""Leaderboard tables: paper rows verbatim, protocol rules, dashes not zeros, ranks, escaping."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from interhf_bench.cli import main
+from interhf_bench.results.metrics_file import MetricsFile, MetricValue
+from leaderboard.board import ProtocolMismatchError
+from leaderboard.build import write_leaderboard
+from leaderboard.columns import TABLE1_COLUMNS
+from leaderboard.entries import Entry
+from leaderboard.ranking import mean_ranks, metric_ranks
+
+EVIL = "<script>alert(1)</script> & 100% {x}_$|"
+
+
+def write_run(root: Path, method: str, values: dict[str, float | None], *, protocol: str = "interhf-v1",
+              protocol_hash: str = "a" * 64, evaluated: int = 180) -> Path:  # fmt: skip
+    run = root / method
+    run.mkdir(parents=True)
+    metrics = MetricsFile(
+        protocol=protocol,
+        protocol_hash=protocol_hash,
+        manifest_sha256="b" * 64,
+        predictions=str(run / "videos"),
+        n_expected=180,
+        n_evaluated=evaluated,
+        missing=[],
+        failed={},
+        overall={name: MetricValue(value=value, n=10) for name, value in values.items()},
+        per_class={"LC-SF": {name: MetricValue(value=value, n=1) for name, value in values.items()}},
+        per_video={},
+        settings={"fvd": {"weights_verified": True}},
+        unavailable={},
+        warnings=[],
+        provenance={"created": "2026-11-23T00:00:00+00:00", "interhf_bench_version": "0.1.0"},
+    )
+    (run / "metrics.json").write_text(metrics.model_dump_json())
+    return run
+
+
+def test_paper_rows_are_shown_verbatim_and_apart_from_measured_ones(tmp_path: Path) -> None:
+    run = write_run(
+        tmp_path / "runs", "mine", {"ssim": 0.8, "psnr": 24.0, "fvd": None}, protocol="interhf-mini-v1"
+    )
+    tables, _ = write_leaderboard([run], tmp_path / "out")
+    assert [table.protocol for table in tables] == ["interhf-mini-v1", "interhf-v1"]
+    markdown = (tmp_path / "out" / "leaderboard.md").read_text()
+    paper_line = next(line for line in markdown.splitlines() if line.startswith("| InterAnimate"))
+    assert paper_line.split(" | ")[1:10] == [
+        "reported (paper)", "paper", "23.22", "0.785", "23.36", "0.141", "2.27E-05", "10.79", "122.90",
+    ]  # fmt: skip
+    assert paper_line.endswith("| – |")  # not ranked
+    mine = next(line for line in markdown.splitlines() if line.startswith("| mine"))
+    assert "| – |" in mine and "| 0 |" not in mine and "180/180" in mine
+    assert "not comparable with the measured runs above" in markdown
+    tex = (tmp_path / "out" / "leaderboard.tex").read_text()
+    assert r"InterAnimate$^\dagger$ & 23.22 & 0.785 & 23.36 & 0.141 & 2.27E-05 & 10.79 & 122.90 \\" in tex
+
+
+def test_same_protocol_reported_rows_are_marked_and_not_ranked(tmp_path: Path) -> None:
+    runs = [write_run(tmp_path, "weak", {"ssim": 0.5, "psnr": 10.0}, evaluated=170)]
+    tables, _ = write_leaderboard(runs, tmp_path / "out")
+    assert len(tables) == 1 and tables[0].ranked == [True, False]
+    markdown = (tmp_path / "out" / "leaderboard.md").read_text()
+    assert "170/180 (incomplete)" in markdown and "| **0.500** |" in markdown  # the paper row is not bold
+    tables, _ = write_leaderboard(runs, tmp_path / "ranked", rank_reported=True)
+    assert tables[0].best(TABLE1_COLUMNS[1]) == {1}
+
+
+def test_different_protocols_are_refused(tmp_path: Path) -> None:
+    one = write_run(tmp_path, "a", {"ssim": 0.5})
+    other = write_run(tmp_path, "b", {"ssim": 0.6}, protocol_hash="c" * 64)
+    with pytest.raises(ProtocolMismatchError, match="different protocols in one table: a: interhf-v1"):
+        write_leaderboard([one, other], tmp_path / "out")
+
+
+def test_ranks_ties_missing_values_and_mean_rank() -> None:
+    def entry(name: str, **values: float | None) -> Entry:
+        return Entry(name, name, False, "p", "h", dict(values))
+
+    entries = [entry("a", ssim=0.9, fid=10.0), entry("b", ssim=0.9, fid=None), entry("c", ssim=0.5, fid=5.0)]
+    ssim, fid = TABLE1_COLUMNS[1], TABLE1_COLUMNS[0]
+    assert metric_ranks(entries, ssim) == [1.5, 1.5, 3.0]
+    assert metric_ranks(entries, fid) == [2.0, None, 1.0]
+    assert mean_ranks(entries, [fid, ssim]) == [(1.75, 2), (1.5, 1), (2.0, 2)]
+
+
+def test_untrusted_names_are_escaped_in_every_format() -> None:
+    from leaderboard import escape, render
+    from leaderboard.board import build_tables
+
+    tables = build_tables([Entry(EVIL, "=cmd()", False, "interhf-v1", "h", {"ssim": 0.5})], [])
+    markdown = render.markdown(tables)
+    assert "<script>" not in markdown and "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
+    assert r"\|" in markdown
+    latex = render.latex(tables)
+    assert r"\& 100\% \{x\}\_\$" in latex
+    rows = list(csv.reader(io.StringIO(render.csv_text(tables))))
+    assert rows[1][0] == "'=cmd()" and rows[1][1] == escape.csv_cell(EVIL)
+
+
+def test_cli(tmp_path: Path, capsys) -> None:
+    run = write_run(tmp_path / "runs", "mine", {"ssim": 0.8}, protocol="interhf-mini-v1")
+    assert main(["leaderboard", str(run), "--out", str(tmp_path / "out"), "--no-paper"]) == 0
+    assert "Measured runs, protocol interhf-mini-v1: 1 entries" in capsys.readouterr().out
+    assert main(["leaderboard", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 1
