@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from interhf_bench.cli.options import add_include_option, add_method_args_option
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "check-adapter", help="run a method on a few cases: shape, determinism, speed"
     )
     parser.add_argument("method")
-    parser.add_argument("--include", type=Path, action="append", default=[], metavar="FILE.py")
-    parser.add_argument("--method-args", nargs="+", default=[], metavar="KEY=VALUE")
+    add_include_option(parser)
+    add_method_args_option(parser)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--cases", type=int, default=2, help="how many cases (default 2)")
     parser.add_argument("--data", type=Path, help="dataset root (default: the embedded synthetic set)")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from interhf_bench.cli.options import add_include_option
 
 METRICS = {
     "fid": "Fréchet Inception distance over frames (pytorch-fid InceptionV3), DisCo",
@@ -20,14 +21,7 @@ METRICS = {
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("ls", help="list methods, metrics and protocols")
     parser.add_argument("what", nargs="?", choices=["methods", "metrics", "protocols"], help="one list only")
-    parser.add_argument(
-        "--include",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE.py",
-        help="also list adapters in a file",
-    )
+    add_include_option(parser)
     parser.set_defaults(handler=run)
 
 

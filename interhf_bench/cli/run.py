@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from interhf_bench.cli.options import add_include_option, add_method_args_option
+
 if TYPE_CHECKING:
     from interhf_bench.results.metrics_file import MetricsFile
     from interhf_bench.runner.run import RunConfig
@@ -29,9 +31,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="only-missing: redo unfinished or failed cases (default); never: only never-attempted ones; "
         "always: everything",
     )
-    parser.add_argument(
-        "--method-args", nargs="+", default=[], metavar="KEY=VALUE", help="the method's settings"
-    )
+    add_method_args_option(parser)
     parser.add_argument(
         "--device", default="cpu", help="torch device (cuda -> cuda:LOCAL_RANK under torchrun)"
     )
@@ -41,14 +41,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout", type=float, help="per-case limit in seconds (a timed-out case is recorded)"
     )
-    parser.add_argument(
-        "--include",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE.py",
-        help="load adapters from a file",
-    )
+    add_include_option(parser)
     parser.add_argument("--no-progress", action="store_true")
 
 
