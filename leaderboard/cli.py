@@ -34,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
     )
     for table in tables:
         print(f"{table.title}: {len(table.entries)} entries")
+    figures = [path for path in written if path.suffix == ".png"]
     for path in written:
-        print(f"  -> {path}")
+        if path.suffix != ".png":
+            print(f"  -> {path}")
+    print(f"  -> {len(figures)} figures in {args.out / 'plots'}")
     return 0

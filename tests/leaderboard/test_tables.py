@@ -59,6 +59,15 @@ def test_paper_rows_are_shown_verbatim_and_apart_from_measured_ones(tmp_path: Pa
     mine = next(line for line in markdown.splitlines() if line.startswith("| mine"))
     assert "| – |" in mine and "| 0 |" not in mine and "180/180" in mine
     assert "not comparable with the measured runs above" in markdown
+    from PIL import Image
+
+    figures = sorted(path.name for path in (tmp_path / "out" / "plots").iterdir())
+    assert "table1_bar_ssim.png" in figures and "table2_bar_fid.png" in figures  # measured, then paper
+    assert "table1_bar_fid.png" not in figures  # no measured FID: no empty figure
+    assert "table1_heatmap_ssim.png" in figures and "table1_overview.png" in figures
+    for name in figures:
+        with Image.open(tmp_path / "out" / "plots" / name) as image:
+            assert image.format == "PNG" and min(image.size) > 100
     tex = (tmp_path / "out" / "leaderboard.tex").read_text()
     assert r"InterAnimate$^\dagger$ & 23.22 & 0.785 & 23.36 & 0.141 & 2.27E-05 & 10.79 & 122.90 \\" in tex
 
