@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from interhf_bench.io.files import write_text_atomic
-from leaderboard import render
+from leaderboard import html, render
 from leaderboard.board import Table, build_tables
 from leaderboard.columns import REGION_COLUMNS, TABLE1_COLUMNS
 from leaderboard.entries import Entry, load_reported, load_run, paper_rows
@@ -36,7 +36,7 @@ def write_leaderboard(
     reported_files: Sequence[Path] = (),
     rank_reported: bool = False,
 ) -> tuple[list[Table], list[Path]]:
-    """Write ``leaderboard.md``, ``leaderboard.csv``, ``leaderboard.tex`` and ``plots/*.png`` into ``out``."""
+    """Write ``leaderboard.md``, ``.csv``, ``.tex``, ``index.html`` and ``plots/*.png`` into ``out``."""
     measured, reported = collect(runs, paper=paper, reported_files=reported_files)
     if not measured and not reported:
         raise ValueError("nothing to show: give run folders (or keep the paper's reported rows)")
@@ -49,5 +49,7 @@ def write_leaderboard(
     ):
         write_text_atomic(out / name, text)
         written.append(out / name)
-    written += write_plots(tables, [*TABLE1_COLUMNS, *REGION_COLUMNS], out / "plots")
+    figures = write_plots(tables, [*TABLE1_COLUMNS, *REGION_COLUMNS], out / "plots")
+    write_text_atomic(out / "index.html", html.page(tables, figures))
+    written += [out / "index.html", *figures]
     return tables, written

@@ -1,0 +1,91 @@
+"""``index.html`` in headless Chromium: loads without errors, shows every entry, sorts on a header click.
+
+Chromium comes from Debian's package (installed here if absent and possible) and is driven by
+Playwright through its ``executable_path``, so no browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from leaderboard.build import write_leaderboard
+from tests.leaderboard.test_tables import write_run
+
+EVIL = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "chromium"], env=env, capture_output=True, check=False
+        )
+        path = shutil.which("chromium")
+    if path is None:
+        pytest.skip(
+            "Debian's chromium is not installed and cannot be installed here (needs root and apt-get)"
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("board")
+    runs = [
+        write_run(root / "runs", "alpha", {"ssim": 0.70, "psnr": 21.0, "fvd": 300.0}),
+        write_run(root / "runs", "beta", {"ssim": 0.90, "psnr": 19.0, "fvd": None}),
+        write_run(root / "runs", "gamma", {"ssim": 0.80, "psnr": 25.0, "fvd": 200.0}, evaluated=90),
+    ]
+    submitted = {"source": "a submission", "table": "-", "protocol": "interhf-v1",
+                 "rows": [{"method": EVIL, "values": {"ssim": 0.5}}]}  # fmt: skip
+    (root / "submitted.json").write_text(json.dumps(submitted))
+    write_leaderboard(runs, root / "out", reported_files=[root / "submitted.json"])
+    return root / "out" / "index.html"
+
+
+def test_page_loads_shows_every_entry_and_sorts(chromium: str, page_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    dialogs: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("request", lambda request: None if request.url.startswith(("file:", "data:")) else
+                errors.append(f"network request {request.url}"))  # fmt: skip
+        page.goto(page_path.as_uri())
+        table = page.locator("#table1")
+        names = table.locator("tbody tr td:first-child").all_inner_texts()
+        assert names == ["alpha", "beta", "gamma", "InterAnimate", EVIL]
+        assert table.locator("tr.reported").count() == 2
+        assert page.locator("img").count() > 0
+        ssim_header = table.locator("th", has_text="SSIM")
+        ssim_header.click()
+        assert ssim_header.get_attribute("aria-sort") == "ascending"
+        assert table.locator("tbody tr td:first-child").all_inner_texts() == [
+            EVIL, "alpha", "InterAnimate", "gamma", "beta",
+        ]  # fmt: skip
+        ssim_header.click()
+        assert ssim_header.get_attribute("aria-sort") == "descending"
+        assert table.locator("tbody tr td:first-child").all_inner_texts()[0] == "beta"
+        fvd_header = table.locator("th", has_text="FVD")
+        fvd_header.click()
+        order = table.locator("tbody tr td:first-child").all_inner_texts()
+        assert order[:3] == ["InterAnimate", "gamma", "alpha"] and set(order[3:]) == {
+            "beta",
+            EVIL,
+        }  # missing last
+        assert "90/180 (incomplete)" in table.inner_text()
+        browser.close()
+    assert errors == [] and dialogs == []
