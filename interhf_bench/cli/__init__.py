@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from interhf_bench import __version__
-from interhf_bench.cli import check_adapter, data, ls, new_adapter, protocol, run, score, weights
+from interhf_bench.cli import check_adapter, data, ls, new_adapter, protocol, run, score, validate, weights
 
 # Commands of the sibling packages, registered by module name so interhf_bench never imports them eagerly.
 EXTERNAL_COMMANDS = ("leaderboard.cli",)
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls.register(commands)
     check_adapter.register(commands)
     new_adapter.register(commands)
+    validate.register(commands)
     data.register(commands)
     protocol.register(commands)
     weights.register(commands)
