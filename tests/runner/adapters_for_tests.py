@@ -49,13 +49,3 @@ class Sleeper(Adapter):
     def generate(self, case: Case) -> np.ndarray:
         time.sleep(30)
         return np.ones((case.num_frames, case.height, case.width, 3), np.uint8)
-
-
-class Unseeded(Adapter):
-    """Ignores the seed and draws from the operating system: not reproducible."""
-
-    meta = AdapterMeta(name="unseeded", display_name="Unseeded", kind="reference")
-
-    def generate(self, case: Case) -> np.ndarray:
-        shape = (case.num_frames, case.height, case.width, 3)
-        return np.frombuffer(os.urandom(int(np.prod(shape))), np.uint8).reshape(shape) | 1
