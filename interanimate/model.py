@@ -1,0 +1,137 @@
+"""InterAnimate: SVD's spatio-temporal UNet + PoseNet + Region-aware Interaction System + ID Preserver.
+
+One diffusers model (``save_pretrained`` / ``from_pretrained``) that owns the stock
+``UNetSpatioTemporalConditionModel`` and the new parts. Nothing of diffusers is copied: the pose features
+enter through a forward hook on ``conv_in`` (MimicMotion adds them right there), RIS and ID through
+attention processors, and both read an :class:`InteractionContext` the wrapper fills before each call.
+Attribute names ``unet`` and ``pose_net`` match MimicMotion's checkpoint, which therefore loads by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from diffusers import UNetSpatioTemporalConditionModel
+from diffusers.configuration_utils import ConfigMixin, register_to_config
+from diffusers.models.modeling_utils import ModelMixin
+from torch import nn
+
+from interanimate.context import InteractionContext
+from interanimate.id_preserver import IdProjection
+from interanimate.masks import level_sizes, masks_per_level
+from interanimate.pose_net import PoseNet
+from interanimate.processor import attach_interaction_processors
+from interanimate.quantize import orthogonality_loss, perplexity
+
+# The switches of the paper's Table 2, with the meaning of spec section 3.12.
+ABLATION_SWITCHES = ("use_ris", "use_soft_quant", "lambda_ortho", "use_id")
+
+
+class InterAnimateModel(ModelMixin, ConfigMixin):
+    """``forward`` predicts the UNet output for ``(B, F, 8, h, w)`` latents with pose, mask and identity."""
+
+    _supports_gradient_checkpointing = True
+
+    @register_to_config
+    def __init__(
+        self,
+        unet_config: dict[str, Any],
+        use_ris: bool = True,
+        use_soft_quant: bool = True,
+        lambda_ortho: float = 0.1,
+        use_id: bool = True,
+        num_latents: int = 512,
+        latent_dim: int = 1024,
+        sq_tau: float = 0.5,
+        temporal_frame_pe: bool = True,
+        id_embedding_dim: int = 512,
+        id_hidden_dim: int = 1024,
+        id_num_tokens: int = 4,
+        lambda_id: float = 1.0,
+    ):
+        super().__init__()
+        self.unet = UNetSpatioTemporalConditionModel.from_config(unet_config)
+        self.pose_net = PoseNet(latent_channels=self.unet.config.block_out_channels[0])
+        self.context = InteractionContext()
+        if use_ris:
+            self.spatial_latents = nn.Parameter(torch.randn(num_latents, latent_dim) * latent_dim**-0.5)
+            self.temporal_latents = nn.Parameter(torch.randn(num_latents, latent_dim) * latent_dim**-0.5)
+        if use_id:
+            cross_dim = self.unet.config.cross_attention_dim
+            self.id_projection = IdProjection(id_embedding_dim, id_hidden_dim, cross_dim, id_num_tokens)
+        self.interaction_sites = attach_interaction_processors(
+            self.unet,
+            self.context,
+            use_ris=use_ris,
+            use_id=use_id,
+            latent_dim=latent_dim,
+            use_soft_quant=use_soft_quant,
+            tau=sq_tau,
+            frame_embedding=temporal_frame_pe,
+            lambda_id=lambda_id,
+        )
+        self.unet.conv_in.register_forward_hook(self._add_pose_features)
+
+    def _add_pose_features(self, module: nn.Module, inputs: Any, output: torch.Tensor) -> torch.Tensor:
+        features = self.context.pose_features
+        return output if features is None else output + features.to(output.dtype)
+
+    def load_unet_state(self, state_dict: dict[str, torch.Tensor]) -> None:
+        """Load a plain SVD UNet's weights; the new parts keep their (zero-output) initialisation."""
+        missing, unexpected = self.unet.load_state_dict(state_dict, strict=False)
+        if unexpected:
+            raise ValueError(f"SVD UNet weights have keys this UNet lacks: {unexpected[:5]}")
+        stock_missing = [key for key in missing if ".processor." not in key]
+        if stock_missing:
+            raise ValueError(f"SVD UNet weights lack keys: {stock_missing[:5]}")
+
+    def interaction_parameter_names(self) -> list[str]:
+        """The parameters InterAnimate adds to SVD + PoseNet (what the ablation switches remove)."""
+        return [name for name, _ in self.named_parameters() if _is_interaction_parameter(name)]
+
+    def forward(
+        self,
+        sample: torch.Tensor,
+        timestep: torch.Tensor | float,
+        encoder_hidden_states: torch.Tensor,
+        added_time_ids: torch.Tensor,
+        pose_images: torch.Tensor | None = None,
+        region_mask: torch.Tensor | None = None,
+        identity: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """``pose_images`` ``(B, F, 3, H, W)`` in [-1, 1] (None: no pose, as in the unconditional branch);
+        ``region_mask`` ``(B, F, 1, H, W)`` hand-or-face mask; ``identity`` ``(B, id_embedding_dim)``."""
+        batch, num_frames = sample.shape[:2]
+        context = self.context
+        context.num_frames = num_frames
+        context.code_usage = []
+        context.pose_features = None if pose_images is None else self.pose_net(pose_images)
+        context.masks = {}
+        if self.config.use_ris:
+            if region_mask is None:
+                raise ValueError("InterAnimate with use_ris needs region_mask (B, F, 1, H, W)")
+            sizes = level_sizes(tuple(sample.shape[-2:]), len(self.unet.config.down_block_types))
+            context.masks = masks_per_level(region_mask.to(sample.device), sizes)
+            context.spatial_latents = self.spatial_latents
+            context.temporal_latents = self.temporal_latents
+        context.id_tokens = None
+        if self.config.use_id and identity is not None:
+            context.id_tokens = self.id_projection(identity.to(sample.dtype))
+        return self.unet(sample, timestep, encoder_hidden_states, added_time_ids, return_dict=False)[0]
+
+    def orthogonality(self) -> torch.Tensor:
+        """``Ortho(L_s) + Ortho(L_t)``: logged for every variant with RIS, weighted by ``lambda_ortho``."""
+        if not self.config.use_ris:
+            return torch.zeros((), device=self.device)
+        return orthogonality_loss(self.spatial_latents) + orthogonality_loss(self.temporal_latents)
+
+    def code_perplexity(self) -> float | None:
+        """Soft-quantization usage of the last forward pass (None without soft quantization)."""
+        if not self.context.code_usage:
+            return None
+        return float(perplexity(torch.stack(self.context.code_usage)))
+
+
+def _is_interaction_parameter(name: str) -> bool:
+    return name.startswith(("spatial_latents", "temporal_latents", "id_projection.")) or ".processor." in name

@@ -1,0 +1,199 @@
+"""Inference: reference image + driving poses + masks + identity to frames (spec section 3.11).
+
+MimicMotion's sampler on InterAnimate: Euler (SVD's scheduler) over all frames at once, the UNet run on
+overlapping windows anchored on the reference frame and fused with triangular weights, classifier-free
+guidance whose unconditional branch has no CLIP embedding, no reference latents, no pose and a zero
+identity (RIS stays on: it is part of the model), and the temporal VAE decoding in chunks. All noise comes
+from one CPU generator seeded by the caller, so a seed gives the same frames on any device.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from diffusers import AutoencoderKLTemporalDecoder, DiffusionPipeline, EulerDiscreteScheduler
+from transformers import CLIPVisionModelWithProjection
+from transformers.image_utils import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
+
+from interanimate.model import InterAnimateModel
+from interanimate.presets import Components
+from interanimate.tiling import sampling_windows, triangular_weights
+
+CHECKPOINT_INFO = "interanimate.json"
+
+
+def to_unit_range(frames: np.ndarray) -> torch.Tensor:
+    """``(..., H, W, 3)`` uint8 to ``(..., 3, H, W)`` float in [-1, 1]."""
+    tensor = torch.from_numpy(np.ascontiguousarray(frames)).float() / 127.5 - 1
+    return tensor.movedim(-1, -3)
+
+
+def _own_memory(network: torch.nn.Module) -> None:
+    """Copy tensors mapped from safetensors files into owned memory.
+
+    Mapped tensors can start at unaligned addresses; CPU kernels then take other code paths whose float
+    results differ in the last bits, and a loaded checkpoint would not reproduce the frames of the
+    model that saved it. Copies are aligned like freshly built ones.
+    """
+    with torch.no_grad():
+        for tensor in [*network.parameters(), *network.buffers()]:
+            tensor.data = tensor.data.clone()
+
+
+class InterAnimatePipeline(DiffusionPipeline):
+    """``__call__`` animates one reference image along a pose sequence."""
+
+    def __init__(
+        self,
+        model: InterAnimateModel,
+        vae: AutoencoderKLTemporalDecoder,
+        image_encoder: CLIPVisionModelWithProjection,
+        scheduler: EulerDiscreteScheduler,
+    ):
+        super().__init__()
+        for network in (model, vae, image_encoder):
+            network.eval()  # inference only; training builds its own modules
+        self.register_modules(model=model, vae=vae, image_encoder=image_encoder, scheduler=scheduler)
+
+    @classmethod
+    def from_components(cls, components: Components) -> InterAnimatePipeline:
+        return cls(components.model, components.vae, components.image_encoder, components.scheduler)
+
+    # -- checkpoints -----------------------------------------------------------------------------------
+    def save_checkpoint(self, directory: str | Path, info: dict | None = None) -> None:
+        """One sub-folder per component plus ``interanimate.json`` (what trained it)."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(directory / "model")
+        self.vae.save_pretrained(directory / "vae")
+        self.image_encoder.save_pretrained(directory / "image_encoder")
+        self.scheduler.save_pretrained(directory / "scheduler")
+        (directory / CHECKPOINT_INFO).write_text(json.dumps(info or {}, indent=2, sort_keys=True) + "\n")
+
+    @classmethod
+    def from_checkpoint(cls, directory: str | Path, torch_dtype: torch.dtype = torch.float32) -> InterAnimatePipeline:
+        directory = Path(directory)
+        missing = [name for name in ("model", "vae", "image_encoder", "scheduler") if not (directory / name).is_dir()]
+        if missing:
+            raise FileNotFoundError(f"{directory} is not an InterAnimate checkpoint: no {', '.join(missing)} folder")
+        networks = (
+            InterAnimateModel.from_pretrained(directory / "model", torch_dtype=torch_dtype),
+            AutoencoderKLTemporalDecoder.from_pretrained(directory / "vae", torch_dtype=torch_dtype),
+            CLIPVisionModelWithProjection.from_pretrained(directory / "image_encoder", dtype=torch_dtype),
+        )
+        for network in networks:
+            _own_memory(network)
+        return cls(*networks, EulerDiscreteScheduler.from_pretrained(directory / "scheduler"))
+
+    # -- conditioning ----------------------------------------------------------------------------------
+    def encode_clip(self, reference: torch.Tensor) -> torch.Tensor:
+        """``(1, 3, H, W)`` in [-1, 1] to ``(1, 1, D)``: anti-aliased resize, CLIP normalisation."""
+        size = self.image_encoder.config.image_size
+        pixels = F.interpolate(reference, size=(size, size), mode="bicubic", antialias=True, align_corners=False)
+        pixels = (pixels.clamp(-1, 1) + 1) / 2
+        mean = torch.tensor(OPENAI_CLIP_MEAN, device=pixels.device).view(1, 3, 1, 1)
+        std = torch.tensor(OPENAI_CLIP_STD, device=pixels.device).view(1, 3, 1, 1)
+        pixels = ((pixels - mean) / std).to(self.image_encoder.dtype)
+        return self.image_encoder(pixels).image_embeds.unsqueeze(1)
+
+    def encode_reference(self, reference: torch.Tensor, noise_aug_strength: float, generator: torch.Generator) -> torch.Tensor:
+        """Unscaled VAE latents (distribution mode) of the noise-augmented reference: ``(1, 4, h, w)``."""
+        noise = torch.randn(reference.shape, generator=generator).to(reference.device, reference.dtype)
+        noisy = (reference + noise_aug_strength * noise).to(self.vae.dtype)
+        return self.vae.encode(noisy).latent_dist.mode()
+
+    def decode(self, latents: torch.Tensor, chunk_size: int) -> torch.Tensor:
+        """``(F, 4, h, w)`` latents to ``(F, 3, H, W)`` in [-1, 1], the temporal decoder run per chunk."""
+        latents = latents / self.vae.config.scaling_factor
+        frames = []
+        for start in range(0, latents.shape[0], chunk_size):
+            chunk = latents[start : start + chunk_size].to(self.vae.dtype)
+            frames.append(self.vae.decode(chunk, num_frames=chunk.shape[0]).sample.float())
+        return torch.cat(frames)
+
+    # -- sampling --------------------------------------------------------------------------------------
+    @torch.no_grad()
+    def __call__(
+        self,
+        reference: np.ndarray,
+        pose_images: np.ndarray,
+        region_masks: np.ndarray,
+        identity: np.ndarray | None = None,
+        *,
+        seed: int = 0,
+        num_inference_steps: int = 25,
+        tile_size: int = 16,
+        tile_overlap: int = 4,
+        min_guidance_scale: float = 2.0,
+        max_guidance_scale: float = 2.0,
+        fps: int = 7,
+        motion_bucket_id: int = 127,
+        noise_aug_strength: float = 0.02,
+        decode_chunk_size: int = 8,
+        progress: bool = False,
+    ) -> np.ndarray:
+        """Frames ``(T, H, W, 3)`` uint8 for ``pose_images`` ``(T + 1, H, W, 3)`` uint8 whose frame 0 is the
+        reference pose; ``region_masks`` ``(T + 1, H, W)`` bool; ``identity`` a 512-d embedding or None."""
+        device, dtype = self.model.device, self.model.dtype
+        num_frames = pose_images.shape[0]
+        if region_masks.shape[0] != num_frames:
+            raise ValueError(f"{region_masks.shape[0]} masks for {num_frames} pose images")
+        generator = torch.Generator("cpu").manual_seed(seed)
+        reference_pixels = to_unit_range(reference)[None].to(device, dtype)
+        clip = self.encode_clip(reference_pixels).to(dtype)
+        reference_latents = self.encode_reference(reference_pixels, noise_aug_strength, generator).to(dtype)
+        reference_latents = reference_latents.unsqueeze(1).expand(-1, num_frames, -1, -1, -1)
+        poses = to_unit_range(pose_images)[None].to(device, dtype)
+        masks = torch.from_numpy(np.ascontiguousarray(region_masks))[None, :, None].to(device, dtype)
+        time_ids = torch.tensor([[fps - 1, motion_bucket_id, noise_aug_strength]], device=device, dtype=dtype)
+        id_cond = id_uncond = None
+        if self.model.config.use_id:
+            vector = np.zeros(self.model.config.id_embedding_dim, np.float32) if identity is None else identity
+            id_cond = torch.as_tensor(vector, dtype=dtype, device=device)[None]
+            id_uncond = torch.zeros_like(id_cond)
+        guidance = torch.linspace(min_guidance_scale, max_guidance_scale, num_frames, device=device, dtype=dtype)
+        guidance = guidance.view(1, num_frames, 1, 1, 1)
+        use_guidance = max_guidance_scale > 1
+
+        self.scheduler.set_timesteps(num_inference_steps, device=device)
+        window_len = min(tile_size, num_frames)
+        latent_shape = (1, window_len, 4, *reference_latents.shape[-2:])
+        noise = torch.randn(latent_shape, generator=generator)
+        repeats = -(-num_frames // window_len)
+        latents = noise.repeat(1, repeats, 1, 1, 1)[:, :num_frames].to(device, dtype) * self.scheduler.init_noise_sigma
+        windows = sampling_windows(num_frames, tile_size, tile_overlap)
+        weights = triangular_weights(window_len).to(device, dtype).view(1, -1, 1, 1, 1)
+
+        for timestep in self.progress_bar(self.scheduler.timesteps) if progress else self.scheduler.timesteps:
+            model_input = self.scheduler.scale_model_input(latents, timestep)
+            cond_sum = torch.zeros_like(latents)
+            uncond_sum = torch.zeros_like(latents)
+            weight_sum = torch.zeros((1, num_frames, 1, 1, 1), device=device, dtype=dtype)
+            for window in windows:
+                index = torch.tensor(window, device=device)
+                window_input = model_input[:, index]
+                cond = self.model(
+                    torch.cat([window_input, reference_latents[:, index]], dim=2),
+                    timestep, clip, time_ids, poses[:, index], masks[:, index], id_cond,
+                )
+                cond_sum[:, index] += weights * cond
+                if use_guidance:
+                    uncond = self.model(
+                        torch.cat([window_input, torch.zeros_like(reference_latents[:, index])], dim=2),
+                        timestep, torch.zeros_like(clip), time_ids, None, masks[:, index], id_uncond,
+                    )
+                    uncond_sum[:, index] += weights * uncond
+                weight_sum[:, index] += weights
+            prediction = cond_sum / weight_sum
+            if use_guidance:
+                unconditional = uncond_sum / weight_sum
+                prediction = unconditional + guidance * (prediction - unconditional)
+            latents = self.scheduler.step(prediction, timestep, latents, generator=generator).prev_sample
+
+        frames = self.decode(latents[0], decode_chunk_size)[1:]  # frame 0 is the reference pose's frame
+        frames = ((frames.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+        return frames.permute(0, 2, 3, 1).cpu().numpy()
