@@ -22,7 +22,9 @@ class IdProjection(nn.Module):
         self.num_tokens = num_tokens
         self.cross_attention_dim = cross_attention_dim
         self.proj = nn.Sequential(
-            nn.Linear(embedding_dim, hidden_dim), nn.GELU(), nn.Linear(hidden_dim, cross_attention_dim * num_tokens)
+            nn.Linear(embedding_dim, hidden_dim),
+            nn.GELU(),
+            nn.Linear(hidden_dim, cross_attention_dim * num_tokens),
         )
         self.norm = nn.LayerNorm(cross_attention_dim)
 
@@ -48,9 +50,11 @@ class IdAttention(nn.Module):
         nn.init.zeros_(self.id_out.bias)
 
     def forward(self, attn: Attention, hidden_states: torch.Tensor, id_tokens: torch.Tensor) -> torch.Tensor:
-        """``hidden_states`` ``(B*F, S, C)``; ``id_tokens`` ``(B, tokens, cross_dim)``, shared by B's frames."""
+        """``hidden_states`` ``(B*F, S, C)``; ``id_tokens`` ``(B, tokens, cross_dim)``, one per video."""
         frames_total, length, _ = hidden_states.shape
-        per_frame = id_tokens.repeat_interleave(frames_total // id_tokens.shape[0], dim=0).to(hidden_states.dtype)
+        per_frame = id_tokens.repeat_interleave(frames_total // id_tokens.shape[0], dim=0).to(
+            hidden_states.dtype
+        )
         query = attn.to_q(hidden_states)
         head_dim = query.shape[-1] // self.heads
         q = query.view(frames_total, length, self.heads, head_dim).transpose(1, 2)

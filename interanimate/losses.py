@@ -37,7 +37,9 @@ class EdmCoefficients:
         )
 
 
-def sample_sigma(batch: int, generator: torch.Generator | None = None, mean: float = 0.7, std: float = 1.6) -> torch.Tensor:
+def sample_sigma(
+    batch: int, generator: torch.Generator | None = None, mean: float = 0.7, std: float = 1.6
+) -> torch.Tensor:
     """``ln sigma ~ N(mean, std^2)`` (SVD-Xtend's log-normal draw)."""
     return torch.exp(mean + std * torch.randn(batch, generator=generator))
 
@@ -51,6 +53,7 @@ def amplification_weights(
     mode: Literal["max", "additive"] = "max",
 ) -> torch.Tensor:
     """``(B, F, 1, h, w)`` loss weights from ``(B, F, H, W)`` pixel masks, max-pooled to the latent grid."""
+
     def pooled(mask: torch.Tensor) -> torch.Tensor:
         flat = mask.flatten(0, 1).unsqueeze(1).float()
         return F.adaptive_max_pool2d(flat, latent_size).view(*mask.shape[:2], 1, *latent_size)

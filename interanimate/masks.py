@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 
 def level_sizes(latent_size: tuple[int, int], num_levels: int) -> list[tuple[int, int]]:
-    """Feature sizes of the UNet levels: each stride-2 downsampler (kernel 3, padding 1) halves, rounding up."""
+    """Feature sizes of the UNet levels: each stride-2 downsampler (kernel 3, pad 1) halves, rounding up."""
     sizes = [latent_size]
     for _ in range(num_levels - 1):
         height, width = sizes[-1]

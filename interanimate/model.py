@@ -86,6 +86,23 @@ class InterAnimateModel(ModelMixin, ConfigMixin):
         if stock_missing:
             raise ValueError(f"SVD UNet weights lack keys: {stock_missing[:5]}")
 
+    def load_mimicmotion_state(self, state_dict: dict[str, torch.Tensor]) -> list[str]:
+        """Load MimicMotion's checkpoint (``unet.*``, ``pose_net.*`` keys) by name; returns keys it lacked.
+
+        Its VAE and CLIP keys, if present, are ignored (they are SVD's, loaded with the preset). A key of
+        ours that the checkpoint lacks outside the new InterAnimate parts means it is not MimicMotion's.
+        """
+        ours = {key: value for key, value in state_dict.items() if key.startswith(("unet.", "pose_net."))}
+        if not ours:
+            raise ValueError("no unet.* or pose_net.* keys: not a MimicMotion checkpoint")
+        missing, unexpected = self.load_state_dict(ours, strict=False)
+        if unexpected:
+            raise ValueError(f"MimicMotion keys this model lacks: {unexpected[:5]}")
+        stock = [key for key in missing if not _is_interaction_parameter(key)]
+        if stock:
+            raise ValueError(f"MimicMotion checkpoint lacks keys: {stock[:5]}")
+        return missing
+
     def interaction_parameter_names(self) -> list[str]:
         """The parameters InterAnimate adds to SVD + PoseNet (what the ablation switches remove)."""
         return [name for name, _ in self.named_parameters() if _is_interaction_parameter(name)]
@@ -99,14 +116,23 @@ class InterAnimateModel(ModelMixin, ConfigMixin):
         pose_images: torch.Tensor | None = None,
         region_mask: torch.Tensor | None = None,
         identity: torch.Tensor | None = None,
+        pose_keep: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """``pose_images`` ``(B, F, 3, H, W)`` in [-1, 1] (None: no pose, as in the unconditional branch);
-        ``region_mask`` ``(B, F, 1, H, W)`` hand-or-face mask; ``identity`` ``(B, id_embedding_dim)``."""
-        batch, num_frames = sample.shape[:2]
+        ``region_mask`` ``(B, F, 1, H, W)`` hand-or-face mask; ``identity`` ``(B, id_embedding_dim)``;
+        ``pose_keep`` ``(B,)`` 0/1 drops the pose of single samples (training's conditioning dropout)."""
+        num_frames = sample.shape[1]
         context = self.context
         context.num_frames = num_frames
         context.code_usage = []
-        context.pose_features = None if pose_images is None else self.pose_net(pose_images)
+        context.pose_features = None
+        if pose_images is not None:
+            features = self.pose_net(pose_images)
+            if pose_keep is not None:
+                features = features * pose_keep.to(features.dtype).repeat_interleave(num_frames).view(
+                    -1, 1, 1, 1
+                )
+            context.pose_features = features
         context.masks = {}
         if self.config.use_ris:
             if region_mask is None:

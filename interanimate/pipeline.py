@@ -14,11 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from diffusers import AutoencoderKLTemporalDecoder, DiffusionPipeline, EulerDiscreteScheduler
 from transformers import CLIPVisionModelWithProjection
-from transformers.image_utils import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
 
+from interanimate.conditioning import added_time_ids, clip_embedding, reference_latents
 from interanimate.model import InterAnimateModel
 from interanimate.presets import Components
 from interanimate.tiling import sampling_windows, triangular_weights
@@ -75,11 +74,17 @@ class InterAnimatePipeline(DiffusionPipeline):
         (directory / CHECKPOINT_INFO).write_text(json.dumps(info or {}, indent=2, sort_keys=True) + "\n")
 
     @classmethod
-    def from_checkpoint(cls, directory: str | Path, torch_dtype: torch.dtype = torch.float32) -> InterAnimatePipeline:
+    def from_checkpoint(
+        cls, directory: str | Path, torch_dtype: torch.dtype = torch.float32
+    ) -> InterAnimatePipeline:
         directory = Path(directory)
-        missing = [name for name in ("model", "vae", "image_encoder", "scheduler") if not (directory / name).is_dir()]
+        missing = [
+            name for name in ("model", "vae", "image_encoder", "scheduler") if not (directory / name).is_dir()
+        ]
         if missing:
-            raise FileNotFoundError(f"{directory} is not an InterAnimate checkpoint: no {', '.join(missing)} folder")
+            raise FileNotFoundError(
+                f"{directory} is not an InterAnimate checkpoint: no {', '.join(missing)} folder"
+            )
         networks = (
             InterAnimateModel.from_pretrained(directory / "model", torch_dtype=torch_dtype),
             AutoencoderKLTemporalDecoder.from_pretrained(directory / "vae", torch_dtype=torch_dtype),
@@ -90,22 +95,6 @@ class InterAnimatePipeline(DiffusionPipeline):
         return cls(*networks, EulerDiscreteScheduler.from_pretrained(directory / "scheduler"))
 
     # -- conditioning ----------------------------------------------------------------------------------
-    def encode_clip(self, reference: torch.Tensor) -> torch.Tensor:
-        """``(1, 3, H, W)`` in [-1, 1] to ``(1, 1, D)``: anti-aliased resize, CLIP normalisation."""
-        size = self.image_encoder.config.image_size
-        pixels = F.interpolate(reference, size=(size, size), mode="bicubic", antialias=True, align_corners=False)
-        pixels = (pixels.clamp(-1, 1) + 1) / 2
-        mean = torch.tensor(OPENAI_CLIP_MEAN, device=pixels.device).view(1, 3, 1, 1)
-        std = torch.tensor(OPENAI_CLIP_STD, device=pixels.device).view(1, 3, 1, 1)
-        pixels = ((pixels - mean) / std).to(self.image_encoder.dtype)
-        return self.image_encoder(pixels).image_embeds.unsqueeze(1)
-
-    def encode_reference(self, reference: torch.Tensor, noise_aug_strength: float, generator: torch.Generator) -> torch.Tensor:
-        """Unscaled VAE latents (distribution mode) of the noise-augmented reference: ``(1, 4, h, w)``."""
-        noise = torch.randn(reference.shape, generator=generator).to(reference.device, reference.dtype)
-        noisy = (reference + noise_aug_strength * noise).to(self.vae.dtype)
-        return self.vae.encode(noisy).latent_dist.mode()
-
     def decode(self, latents: torch.Tensor, chunk_size: int) -> torch.Tensor:
         """``(F, 4, h, w)`` latents to ``(F, 3, H, W)`` in [-1, 1], the temporal decoder run per chunk."""
         latents = latents / self.vae.config.scaling_factor
@@ -144,27 +133,34 @@ class InterAnimatePipeline(DiffusionPipeline):
             raise ValueError(f"{region_masks.shape[0]} masks for {num_frames} pose images")
         generator = torch.Generator("cpu").manual_seed(seed)
         reference_pixels = to_unit_range(reference)[None].to(device, dtype)
-        clip = self.encode_clip(reference_pixels).to(dtype)
-        reference_latents = self.encode_reference(reference_pixels, noise_aug_strength, generator).to(dtype)
-        reference_latents = reference_latents.unsqueeze(1).expand(-1, num_frames, -1, -1, -1)
+        clip = clip_embedding(self.image_encoder, reference_pixels).to(dtype)
+        reference = reference_latents(self.vae, reference_pixels, noise_aug_strength, generator).to(dtype)
+        reference = reference.unsqueeze(1).expand(-1, num_frames, -1, -1, -1)
         poses = to_unit_range(pose_images)[None].to(device, dtype)
         masks = torch.from_numpy(np.ascontiguousarray(region_masks))[None, :, None].to(device, dtype)
-        time_ids = torch.tensor([[fps - 1, motion_bucket_id, noise_aug_strength]], device=device, dtype=dtype)
+        time_ids = added_time_ids(fps, motion_bucket_id, noise_aug_strength, 1, device, dtype)
         id_cond = id_uncond = None
         if self.model.config.use_id:
-            vector = np.zeros(self.model.config.id_embedding_dim, np.float32) if identity is None else identity
+            vector = (
+                np.zeros(self.model.config.id_embedding_dim, np.float32) if identity is None else identity
+            )
             id_cond = torch.as_tensor(vector, dtype=dtype, device=device)[None]
             id_uncond = torch.zeros_like(id_cond)
-        guidance = torch.linspace(min_guidance_scale, max_guidance_scale, num_frames, device=device, dtype=dtype)
+        guidance = torch.linspace(
+            min_guidance_scale, max_guidance_scale, num_frames, device=device, dtype=dtype
+        )
         guidance = guidance.view(1, num_frames, 1, 1, 1)
         use_guidance = max_guidance_scale > 1
 
         self.scheduler.set_timesteps(num_inference_steps, device=device)
         window_len = min(tile_size, num_frames)
-        latent_shape = (1, window_len, 4, *reference_latents.shape[-2:])
+        latent_shape = (1, window_len, 4, *reference.shape[-2:])
         noise = torch.randn(latent_shape, generator=generator)
         repeats = -(-num_frames // window_len)
-        latents = noise.repeat(1, repeats, 1, 1, 1)[:, :num_frames].to(device, dtype) * self.scheduler.init_noise_sigma
+        latents = (
+            noise.repeat(1, repeats, 1, 1, 1)[:, :num_frames].to(device, dtype)
+            * self.scheduler.init_noise_sigma
+        )
         windows = sampling_windows(num_frames, tile_size, tile_overlap)
         weights = triangular_weights(window_len).to(device, dtype).view(1, -1, 1, 1, 1)
 
@@ -177,14 +173,24 @@ class InterAnimatePipeline(DiffusionPipeline):
                 index = torch.tensor(window, device=device)
                 window_input = model_input[:, index]
                 cond = self.model(
-                    torch.cat([window_input, reference_latents[:, index]], dim=2),
-                    timestep, clip, time_ids, poses[:, index], masks[:, index], id_cond,
+                    torch.cat([window_input, reference[:, index]], dim=2),
+                    timestep,
+                    clip,
+                    time_ids,
+                    poses[:, index],
+                    masks[:, index],
+                    id_cond,
                 )
                 cond_sum[:, index] += weights * cond
                 if use_guidance:
                     uncond = self.model(
-                        torch.cat([window_input, torch.zeros_like(reference_latents[:, index])], dim=2),
-                        timestep, torch.zeros_like(clip), time_ids, None, masks[:, index], id_uncond,
+                        torch.cat([window_input, torch.zeros_like(reference[:, index])], dim=2),
+                        timestep,
+                        torch.zeros_like(clip),
+                        time_ids,
+                        None,
+                        masks[:, index],
+                        id_uncond,
                     )
                     uncond_sum[:, index] += weights * uncond
                 weight_sum[:, index] += weights

@@ -80,13 +80,17 @@ class Components:
 def tiny_components(seed: int = 0, **switches: Any) -> Components:
     """Randomly initialised tiny components (deterministic in ``seed``)."""
     torch.manual_seed(seed)
-    model = InterAnimateModel(unet_config=TINY_UNET, **{**TINY_INTERACTION, "id_embedding_dim": 512, **switches})
+    model = InterAnimateModel(
+        unet_config=TINY_UNET, **{**TINY_INTERACTION, "id_embedding_dim": 512, **switches}
+    )
     vae = AutoencoderKLTemporalDecoder(**TINY_VAE)
     image_encoder = CLIPVisionModelWithProjection(CLIPVisionConfig(**TINY_CLIP))
     return Components(model, vae, image_encoder, EulerDiscreteScheduler(**SVD_SCHEDULER))
 
 
-def svd_components(source: str | Path = SVD_XT_1_1, *, random_weights: bool = False, **switches: Any) -> Components:
+def svd_components(
+    source: str | Path = SVD_XT_1_1, *, random_weights: bool = False, **switches: Any
+) -> Components:
     """The full-size model on SVD img2vid-xt-1.1 (``source``: local diffusers folder or hub id).
 
     With ``random_weights`` only the config files are read and every network is randomly initialised
@@ -96,7 +100,9 @@ def svd_components(source: str | Path = SVD_XT_1_1, *, random_weights: bool = Fa
     unet_config = UNetSpatioTemporalConditionModel.load_config(source, subfolder="unet")
     model = InterAnimateModel(unet_config=dict(unet_config), **switches)
     if random_weights:
-        vae = AutoencoderKLTemporalDecoder.from_config(AutoencoderKLTemporalDecoder.load_config(source, subfolder="vae"))
+        vae = AutoencoderKLTemporalDecoder.from_config(
+            AutoencoderKLTemporalDecoder.load_config(source, subfolder="vae")
+        )
         clip_config = CLIPVisionConfig.from_pretrained(source, subfolder="image_encoder")
         image_encoder = CLIPVisionModelWithProjection(clip_config)
     else:
@@ -108,7 +114,14 @@ def svd_components(source: str | Path = SVD_XT_1_1, *, random_weights: bool = Fa
     return Components(model, vae, image_encoder, scheduler)
 
 
-def build_components(preset: str, *, source: str | Path | None = None, random_weights: bool = False, seed: int = 0, **switches: Any) -> Components:
+def build_components(
+    preset: str,
+    *,
+    source: str | Path | None = None,
+    random_weights: bool = False,
+    seed: int = 0,
+    **switches: Any,
+) -> Components:
     """Components of a named preset."""
     if preset == "tiny":
         return tiny_components(seed, **switches)

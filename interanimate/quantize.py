@@ -40,7 +40,7 @@ def perplexity(assignment: torch.Tensor) -> torch.Tensor:
 
 
 def orthogonality_loss(latents: torch.Tensor) -> torch.Tensor:
-    """``||L^ L^T - I||_F^2 / K^2`` for row-normalised ``(K, d)`` latents: 0 exactly when rows are orthogonal."""
+    """``||L^ L^T - I||_F^2 / K^2`` for row-normalised ``(K, d)`` latents: 0 iff the rows are orthogonal."""
     unit = F.normalize(latents.float(), dim=-1, eps=_EPS)
     gram = unit @ unit.transpose(0, 1)
     identity = torch.eye(gram.shape[0], device=gram.device, dtype=gram.dtype)

@@ -62,12 +62,16 @@ class RegionAttentionBlock(nn.Module):
         self.spatial_attention = LatentCrossAttention(channels)
         self.temporal_attention = LatentCrossAttention(channels)
         self.frame_embedding = nn.Linear(channels, channels) if frame_embedding else None
-        self.mixer = nn.Sequential(nn.Linear(2 * channels, channels), nn.GELU(), nn.Linear(channels, channels))
+        self.mixer = nn.Sequential(
+            nn.Linear(2 * channels, channels), nn.GELU(), nn.Linear(channels, channels)
+        )
         self.proj_out = nn.Linear(channels, channels)
         nn.init.zeros_(self.proj_out.weight)
         nn.init.zeros_(self.proj_out.bias)
 
-    def _query(self, features: torch.Tensor, codes: torch.Tensor, context: InteractionContext) -> torch.Tensor:
+    def _query(
+        self, features: torch.Tensor, codes: torch.Tensor, context: InteractionContext
+    ) -> torch.Tensor:
         if not self.use_soft_quant:
             return features
         quantized, assignment = soft_quantize(features, codes, self.tau)
@@ -76,7 +80,9 @@ class RegionAttentionBlock(nn.Module):
 
     def _frame_positions(self, num_frames: int, like: torch.Tensor) -> torch.Tensor:
         frames = torch.arange(num_frames, device=like.device)
-        sinusoid = get_timestep_embedding(frames, like.shape[-1], flip_sin_to_cos=True, downscale_freq_shift=0)
+        sinusoid = get_timestep_embedding(
+            frames, like.shape[-1], flip_sin_to_cos=True, downscale_freq_shift=0
+        )
         return self.frame_embedding(sinusoid.to(like.dtype))  # (F, C)
 
     def forward(self, hidden_states: torch.Tensor, context: InteractionContext) -> torch.Tensor:

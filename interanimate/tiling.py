@@ -15,13 +15,15 @@ def sampling_windows(num_frames: int, tile: int, overlap: int) -> list[list[int]
         raise ValueError(f"need tile >= 2 and 0 <= overlap < tile - 1, got tile={tile}, overlap={overlap}")
     if num_frames <= tile:
         return [list(range(num_frames))]
-    windows = [[0, *range(start + 1, start + tile)] for start in range(0, num_frames - tile + 1, tile - overlap)]
+    windows = [
+        [0, *range(start + 1, start + tile)] for start in range(0, num_frames - tile + 1, tile - overlap)
+    ]
     if windows[-1][-1] < num_frames - 1:
         windows.append([0, *range(num_frames - tile + 1, num_frames)])
     return windows
 
 
 def triangular_weights(length: int) -> torch.Tensor:
-    """``w_k = min((k + 0.5) * 2 / T, 2 - (k + 0.5) * 2 / T)``: small at the window's ends, ~1 in the middle."""
+    """``w_k = min((k + 0.5) * 2 / T, 2 - (k + 0.5) * 2 / T)``: small at the window ends, ~1 mid-window."""
     position = (torch.arange(length, dtype=torch.float64) + 0.5) * 2 / length
     return torch.minimum(position, 2 - position).float()

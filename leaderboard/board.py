@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from leaderboard.columns import Column
+from leaderboard.columns import ABLATION_ROWS, Column
 from leaderboard.entries import Entry
 from leaderboard.ranking import best_indices, mean_ranks
 
@@ -74,3 +74,23 @@ def build_tables(
             title += f": not comparable with the measured runs above ({protocol})"
         tables.append(Table(title, other_protocol, entries, [rank_reported] * len(entries)))
     return tables
+
+
+def ablation_table(measured: Sequence[Entry]) -> Table | None:
+    """The paper's Table 2 layout: one method's ablation variants in the paper's row order.
+
+    Present when at least two variants of one method were measured (``ablate`` writes them); rows of
+    other methods are not part of it.
+    """
+    order = [variant for variant, _ in ABLATION_ROWS]
+    by_method: dict[str, list[Entry]] = {}
+    for entry in measured:
+        if entry.variant in order:
+            by_method.setdefault(entry.method, []).append(entry)
+    candidates = [entries for entries in by_method.values() if len(entries) >= 2]
+    if not candidates:
+        return None
+    entries = sorted(candidates[0], key=lambda entry: order.index(entry.variant or ""))
+    protocol = check_one_protocol(entries)[0]
+    title = f"Ablation of {entries[0].method} (the paper's Table 2 layout), protocol {protocol}"
+    return Table(title, protocol, entries, [True] * len(entries))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from interhf_bench.io.files import write_text_atomic
 from leaderboard import html, render
-from leaderboard.board import Table, build_tables
+from leaderboard.board import Table, ablation_table, build_tables
 from leaderboard.columns import REGION_COLUMNS, TABLE1_COLUMNS
 from leaderboard.entries import Entry, load_reported, load_run, paper_rows
 from leaderboard.plots import write_plots
@@ -18,8 +18,14 @@ def collect(
 ) -> tuple[list[Entry], list[Entry]]:
     """Measured entries from run folders or metrics.json files, reported rows from the paper and files."""
     measured = [load_run(Path(path)) for path in runs]
-    names = [entry.method for entry in measured]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
+    keys = [entry.key for entry in measured]
+    duplicates = sorted(
+        {
+            f"{method}" + (f" ({variant})" if variant else "")
+            for method, variant in keys
+            if keys.count((method, variant)) > 1
+        }
+    )
     if duplicates:
         raise ValueError(f"the same method appears in more than one run: {', '.join(duplicates)}")
     reported = paper_rows() if paper else []
@@ -41,11 +47,12 @@ def write_leaderboard(
     if not measured and not reported:
         raise ValueError("nothing to show: give run folders (or keep the paper's reported rows)")
     tables = build_tables(measured, reported, rank_reported=rank_reported)
+    ablation = ablation_table(measured)
     written = []
     for name, text in (
-        ("leaderboard.md", render.markdown(tables)),
+        ("leaderboard.md", render.markdown(tables, ablation)),
         ("leaderboard.csv", render.csv_text(tables)),
-        ("leaderboard.tex", render.latex(tables)),
+        ("leaderboard.tex", render.latex(tables, ablation)),
     ):
         write_text_atomic(out / name, text)
         written.append(out / name)

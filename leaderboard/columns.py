@@ -53,3 +53,13 @@ REGION_COLUMNS: tuple[Column, ...] = tuple(
     for region in REGIONS
     for key in ("ssim", "psnr", "lpips", "l1")
 )
+
+# The rows of the paper's Table 2, in its order. Runs say which variant they are in
+# run_meta.json (method.details.variant, written by the interanimate adapter).
+ABLATION_ROWS: tuple[tuple[str, str], ...] = (
+    ("wo-ris", "w/o RIS"),
+    ("wo-quantize", "w/o quantize"),
+    ("wo-oloss", "w/o o-loss"),
+    ("wo-id", "w/o ID"),
+    ("full", "full"),
+)

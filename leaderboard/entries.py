@@ -15,8 +15,10 @@ from pydantic import ValidationError
 
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.results.run_meta import RunMeta
+from leaderboard.columns import ABLATION_ROWS
 
 DATA_DIR = Path(__file__).with_name("data")
+ABLATION_LABELS = dict(ABLATION_ROWS)
 
 
 @dataclass
@@ -32,6 +34,12 @@ class Entry:
     n_evaluated: int | None = None
     n_expected: int | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    variant: str | None = None  # an ablation variant (Table 2 row) of the method, from run_meta.json
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """What must be unique among measured runs: the method, and its variant if any."""
+        return (self.method, self.variant)
 
     @property
     def complete(self) -> bool:
@@ -61,11 +69,16 @@ def load_run(path: Path) -> Entry:
     meta_path = metrics_path.with_name("run_meta.json")
     meta = RunMeta.model_validate_json(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else None
     method = meta.method.meta.name if meta else metrics_path.parent.name
+    variant = meta.method.details.get("variant") if meta else None
+    name = meta.method.meta.display_name if meta else method
+    if variant not in (None, "full"):
+        name = f"{name} ({ABLATION_LABELS.get(variant, variant)})"
     verified = all(s.get("weights_verified", True) for s in metrics.settings.values())
     return Entry(
-        name=meta.method.meta.display_name if meta else method,
+        name=name,
         method=method,
         reported=False,
+        variant=variant,
         protocol=metrics.protocol,
         protocol_hash=metrics.protocol_hash,
         values={name: value.value for name, value in metrics.overall.items()},

@@ -75,7 +75,7 @@ def per_class_markdown(table: Table, column: Column) -> str:
     return "\n".join(lines)
 
 
-def markdown(tables: Sequence[Table]) -> str:
+def markdown(tables: Sequence[Table], ablation: Table | None = None) -> str:
     parts = ["# InterHF-Bench leaderboard", "", RANKING_NOTE, ""]
     for table in tables:
         parts += [f"## {escape.markdown(table.title)}", "", markdown_table(table, TABLE1_COLUMNS), ""]
@@ -87,6 +87,8 @@ def markdown(tables: Sequence[Table]) -> str:
                 if any(entry.per_class.get(code, {}).get(column.key) is not None
                        for entry in table.entries for code in entry.per_class):  # fmt: skip
                     parts += [per_class_markdown(table, column), ""]
+    if ablation is not None:
+        parts += [f"## {escape.markdown(ablation.title)}", "", markdown_table(ablation, TABLE1_COLUMNS), ""]
     parts += ["## Provenance", ""]
     for table in tables:
         for entry in table.entries:
@@ -147,5 +149,5 @@ def latex_table(table: Table) -> str:
     return "\n".join(lines + notes)
 
 
-def latex(tables: Sequence[Table]) -> str:
-    return "\n\n".join(latex_table(table) for table in tables) + "\n"
+def latex(tables: Sequence[Table], ablation: Table | None = None) -> str:
+    return "\n\n".join(latex_table(table) for table in [*tables, *([ablation] if ablation else [])]) + "\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -107,6 +107,13 @@ class Adapter(abc.ABC):
     @abc.abstractmethod
     def generate(self, case: Case) -> np.ndarray:
         """``(num_frames, height, width, 3)`` uint8 RGB frames of the case, deterministic in its seed."""
+
+    def run_details(self) -> dict[str, Any]:
+        """Provenance beyond the settings for ``run_meta.json`` (checkpoint hashes, resolved defaults).
+
+        Called without :meth:`setup` (a resumed run may generate nothing), so it must be cheap.
+        """
+        return {}
 
     def generate_batch(self, cases: Sequence[Case]) -> list[np.ndarray]:
         """One output per case; the default calls :meth:`generate` for each."""

@@ -29,6 +29,10 @@ BUILTIN_METHODS: dict[str, tuple[str, str]] = {
     "ground-truth": ("interhf_bench.adapters.reference:GroundTruth", "the target frames (ideal metrics)"),
     "copy-reference": ("interhf_bench.adapters.reference:CopyReference", "the reference frame repeated"),
     "pose-warp": ("interhf_bench.adapters.pose_warp:PoseWarp", "reference warped by the keypoint motion"),
+    "interanimate": (
+        "interanimate.adapter:InterAnimate",
+        "the paper's model (shipped tiny checkpoint by default)",
+    ),
 }
 
 

@@ -15,7 +15,7 @@ from interhf_bench import __version__
 from interhf_bench.cli import check_adapter, data, ls, new_adapter, protocol, run, score, validate, weights
 
 # Commands of the sibling packages, registered by module name so interhf_bench never imports them eagerly.
-EXTERNAL_COMMANDS = ("leaderboard.cli",)
+EXTERNAL_COMMANDS = ("leaderboard.cli", "interanimate.cli")
 
 
 class CommandError(Exception):

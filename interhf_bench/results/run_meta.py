@@ -21,6 +21,9 @@ class MethodInfo(BaseModel):
     meta: AdapterMeta
     origin: str = Field(description="built-in, plugin <distribution>, or file <path>")
     settings: dict[str, Any] = Field(description="the resolved --method-args")
+    details: dict[str, Any] = Field(
+        default_factory=dict, description="the adapter's own provenance: checkpoint hashes, resolved defaults"
+    )
 
 
 class Selection(BaseModel):

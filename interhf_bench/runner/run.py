@@ -169,6 +169,7 @@ def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
                 meta=adapter.meta,
                 origin=registry.source(config.method).origin,
                 settings=adapter.settings.model_dump(mode="json"),
+                details=adapter.run_details(),
             ),
             seed=config.seed,
             selection=Selection(

@@ -1,0 +1,5 @@
+import sys
+
+from interanimate.cli import main
+
+sys.exit(main())

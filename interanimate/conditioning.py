@@ -1,0 +1,51 @@
+"""Conditioning shared by training and inference, so both see exactly the same inputs.
+
+CLIP: anti-aliased resize to the encoder's size and CLIP normalisation of the [-1, 1] reference (SVD's
+recipe), one ``image_embeds`` token. Reference latents: the VAE's distribution mode of the
+noise-augmented reference, unscaled (SVD's convention). ``added_time_ids`` = (fps - 1, motion bucket,
+noise augmentation), as SVD's pipeline passes them.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from diffusers import AutoencoderKLTemporalDecoder
+from transformers import CLIPVisionModelWithProjection
+from transformers.image_utils import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
+
+
+def clip_embedding(image_encoder: CLIPVisionModelWithProjection, reference: torch.Tensor) -> torch.Tensor:
+    """``(B, 3, H, W)`` in [-1, 1] to ``(B, 1, D)``."""
+    size = image_encoder.config.image_size
+    pixels = F.interpolate(
+        reference.float(), size=(size, size), mode="bicubic", antialias=True, align_corners=False
+    )
+    pixels = (pixels.clamp(-1, 1) + 1) / 2
+    mean = torch.tensor(OPENAI_CLIP_MEAN, device=pixels.device).view(1, 3, 1, 1)
+    std = torch.tensor(OPENAI_CLIP_STD, device=pixels.device).view(1, 3, 1, 1)
+    pixels = ((pixels - mean) / std).to(image_encoder.dtype)
+    return image_encoder(pixels).image_embeds.unsqueeze(1)
+
+
+def reference_latents(
+    vae: AutoencoderKLTemporalDecoder,
+    reference: torch.Tensor,
+    noise_aug_strength: float,
+    generator: torch.Generator,
+) -> torch.Tensor:
+    """``(B, 4, h, w)`` unscaled latents of ``reference + noise_aug_strength * noise``."""
+    noise = torch.randn(reference.shape, generator=generator).to(reference.device, reference.dtype)
+    noisy = (reference + noise_aug_strength * noise).to(vae.dtype)
+    return vae.encode(noisy).latent_dist.mode()
+
+
+def added_time_ids(
+    fps: int,
+    motion_bucket_id: int,
+    noise_aug_strength: float,
+    batch: int,
+    device: torch.device | str,
+    dtype: torch.dtype,
+) -> torch.Tensor:
+    return torch.tensor([[fps - 1, motion_bucket_id, noise_aug_strength]] * batch, device=device, dtype=dtype)

@@ -1,0 +1,1 @@
+"""Training InterAnimate: configuration, clip dataset, the accelerate loop, the tiny VAE phase."""
