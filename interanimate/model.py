@@ -20,6 +20,7 @@ from torch import nn
 from interanimate.context import InteractionContext
 from interanimate.id_preserver import IdProjection
 from interanimate.masks import level_sizes, masks_per_level
+from interanimate.memory import own_memory
 from interanimate.pose_net import PoseNet
 from interanimate.processor import attach_interaction_processors
 from interanimate.quantize import orthogonality_loss, perplexity
@@ -72,6 +73,13 @@ class InterAnimateModel(ModelMixin, ConfigMixin):
             lambda_id=lambda_id,
         )
         self.unet.conv_in.register_forward_hook(self._add_pose_features)
+
+    @classmethod
+    def from_pretrained(cls, *args: Any, **kwargs: Any) -> InterAnimateModel:
+        """diffusers' loader, with the weights copied out of the safetensors mapping (see ``own_memory``)."""
+        model = super().from_pretrained(*args, **kwargs)
+        own_memory(model)
+        return model
 
     def _add_pose_features(self, module: nn.Module, inputs: Any, output: torch.Tensor) -> torch.Tensor:
         features = self.context.pose_features

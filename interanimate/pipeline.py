@@ -18,6 +18,7 @@ from diffusers import AutoencoderKLTemporalDecoder, DiffusionPipeline, EulerDisc
 from transformers import CLIPVisionModelWithProjection
 
 from interanimate.conditioning import added_time_ids, clip_embedding, reference_latents
+from interanimate.memory import own_memory
 from interanimate.model import InterAnimateModel
 from interanimate.presets import Components
 from interanimate.tiling import sampling_windows, triangular_weights
@@ -29,18 +30,6 @@ def to_unit_range(frames: np.ndarray) -> torch.Tensor:
     """``(..., H, W, 3)`` uint8 to ``(..., 3, H, W)`` float in [-1, 1]."""
     tensor = torch.from_numpy(np.ascontiguousarray(frames)).float() / 127.5 - 1
     return tensor.movedim(-1, -3)
-
-
-def _own_memory(network: torch.nn.Module) -> None:
-    """Copy tensors mapped from safetensors files into owned memory.
-
-    Mapped tensors can start at unaligned addresses; CPU kernels then take other code paths whose float
-    results differ in the last bits, and a loaded checkpoint would not reproduce the frames of the
-    model that saved it. Copies are aligned like freshly built ones.
-    """
-    with torch.no_grad():
-        for tensor in [*network.parameters(), *network.buffers()]:
-            tensor.data = tensor.data.clone()
 
 
 class InterAnimatePipeline(DiffusionPipeline):
@@ -91,7 +80,7 @@ class InterAnimatePipeline(DiffusionPipeline):
             CLIPVisionModelWithProjection.from_pretrained(directory / "image_encoder", dtype=torch_dtype),
         )
         for network in networks:
-            _own_memory(network)
+            own_memory(network)
         return cls(*networks, EulerDiscreteScheduler.from_pretrained(directory / "scheduler"))
 
     # -- conditioning ----------------------------------------------------------------------------------

@@ -110,7 +110,8 @@ def svd_components(
         model.load_unet_state(unet.state_dict())
         vae = AutoencoderKLTemporalDecoder.from_pretrained(source, subfolder="vae")
         image_encoder = CLIPVisionModelWithProjection.from_pretrained(source, subfolder="image_encoder")
-    scheduler = EulerDiscreteScheduler.from_pretrained(source, subfolder="scheduler")
+    with torch.device("cpu"):  # its sigma tables are data, also when the networks are built on "meta"
+        scheduler = EulerDiscreteScheduler.from_pretrained(source, subfolder="scheduler")
     return Components(model, vae, image_encoder, scheduler)
 
 

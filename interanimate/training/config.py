@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
@@ -95,5 +95,6 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Tr
             values[key] = value
     try:
         return TrainConfig(**values)
-    except Exception as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ValueError(f"{path}: {problems}") from None

@@ -226,9 +226,9 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
             record = {
                 "phase": "train",
                 "step": step,
-                "loss": float(loss),
-                "diffusion": float(diffusion),
-                "orthogonality": float(orthogonality),
+                "loss": loss.item(),
+                "diffusion": diffusion.item(),
+                "orthogonality": orthogonality.item(),
                 "perplexity": unwrapped.code_perplexity(),
                 "lr": lr_schedule.get_last_lr()[0],
             }

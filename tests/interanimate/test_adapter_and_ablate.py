@@ -1,0 +1,111 @@
+"""The ``interanimate`` benchmark method and ``interhf-bench ablate`` on random tiny checkpoints."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from interanimate.ablations import LABELS, VARIANTS, variant_switches
+from interanimate.adapter import SHIPPED_CHECKPOINT, InterAnimate, InterAnimateSettings
+from interanimate.pipeline import InterAnimatePipeline
+from interanimate.presets import tiny_components
+from interhf_bench.adapters.check import all_passed, check_adapter, format_report, synthetic_cases
+from interhf_bench.adapters.registry import MethodRegistry
+from interhf_bench.cli import main
+from interhf_bench.protocol import get_protocol
+from interhf_bench.synth.build import synthesize_dataset
+
+FAST = {"num_inference_steps": 1, "tile_size": 4, "tile_overlap": 1}
+
+
+def save_tiny(directory, variant: str = "full"):
+    pipeline = InterAnimatePipeline.from_components(tiny_components(seed=0, **variant_switches(variant)))
+    pipeline.save_checkpoint(directory, {"variant": variant, "inference": FAST})
+    return directory
+
+
+def test_interanimate_is_a_built_in_method():
+    source = MethodRegistry().source("interanimate")
+    assert source.origin == "built-in"
+    assert MethodRegistry().load("interanimate") is InterAnimate
+
+
+def test_adapter_passes_the_benchmark_checks(tmp_path):
+    adapter = InterAnimate(InterAnimateSettings(checkpoint=str(save_tiny(tmp_path / "ckpt"))))
+    results = check_adapter(adapter, synthetic_cases(2, frames=4))
+    assert all_passed(results), format_report("interanimate", results)
+    details = adapter.run_details()
+    assert details["variant"] == "full" and len(details["model_sha256"]) == 64
+    assert details["sampling"]["num_inference_steps"] == 1  # from the checkpoint's interanimate.json
+    overridden = InterAnimate(InterAnimateSettings(checkpoint=str(tmp_path / "ckpt"), num_inference_steps=3))
+    assert overridden.run_details()["sampling"]["num_inference_steps"] == 3
+
+
+def test_a_missing_checkpoint_is_named(tmp_path):
+    adapter = InterAnimate(InterAnimateSettings(checkpoint=str(tmp_path / "nowhere")))
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        adapter.run_details()
+
+
+def test_the_shipped_checkpoint_is_in_the_package():
+    assert (SHIPPED_CHECKPOINT / "model" / "config.json").is_file()
+    info = json.loads((SHIPPED_CHECKPOINT / "interanimate.json").read_text())
+    assert info["preset"] == "tiny" and info["variant"] == "full" and info["trained_steps"] > 0
+
+
+@pytest.fixture(scope="module")
+def eval_set(tmp_path_factory):
+    base = get_protocol("interhf-mini-v1")
+    protocol = replace(
+        base, id="ablate-test", classes=base.classes[:2], videos_per_class=1, num_target_frames=4
+    )
+    root = tmp_path_factory.mktemp("ablate-set")
+    synthesize_dataset(root, protocol, progress=False)
+    (root / "protocol.json").write_text(json.dumps(protocol.as_dict()))
+    return root
+
+
+@pytest.mark.slow
+def test_ablate_writes_the_five_row_table(tmp_path, eval_set, capsys):
+    for variant in VARIANTS:
+        save_tiny(tmp_path / "ckpts" / variant / "final", variant)
+    out = tmp_path / "ablation"
+    code = main(
+        [
+            "ablate",
+            "--checkpoints",
+            str(tmp_path / "ckpts"),
+            "--data",
+            str(eval_set),
+            "--out",
+            str(out),
+            "--protocol",
+            str(eval_set / "protocol.json"),
+            "--limit",
+            "1",
+            "--no-progress",
+        ]
+    )
+    assert code == 0
+    table = (out / "table2.md").read_text()
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "Variant" not in line]
+    assert [row.split("|")[1].strip() for row in rows] == [LABELS[v] for v in VARIANTS]
+    assert all("1 / 2" in row for row in rows)  # one of the two test videos, as --limit asked
+    for variant in VARIANTS:
+        meta = json.loads(
+            (out / "runs" / variant / "interanimate" / "ablate-test" / "run_meta.json").read_text()
+        )
+        assert meta["method"]["details"]["variant"] == variant
+    board = (out / "leaderboard" / "leaderboard.md").read_text()
+    assert "Table 2 layout" in board and "InterAnimate (w/o RIS)" in board
+
+
+def test_ablate_names_a_missing_variant(tmp_path, eval_set):
+    save_tiny(tmp_path / "ckpts" / "full", "full")
+    protocol = str(eval_set / "protocol.json")
+    code = main(
+        ["ablate", "--checkpoints", str(tmp_path / "ckpts"), "--data", str(eval_set), "--protocol", protocol]
+    )
+    assert code == 1

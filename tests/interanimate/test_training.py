@@ -1,0 +1,123 @@
+"""Training (spec 3.7-3.10): a few steps reduce the loss; the loop logs, checkpoints and resumes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+import torch
+
+from interanimate.training.config import TrainConfig, load_config
+from interanimate.training.data import InteractionClips
+from interanimate.training.loop import CHECKPOINTS, FINAL, LOG, _losses, set_trainable, train
+from interhf_bench.protocol import get_protocol
+from interhf_bench.synth.build import synthesize_dataset
+
+
+@pytest.fixture(scope="module")
+def train_set(tmp_path_factory):
+    """Two classes, one test and one training video each, 12 frames at the mini protocol's 160x96."""
+    base = get_protocol("interhf-mini-v1")
+    protocol = replace(
+        base, id="train-test", classes=base.classes[:2], videos_per_class=1, num_target_frames=11
+    )
+    root = tmp_path_factory.mktemp("train-set")
+    synthesize_dataset(root, protocol, train_per_class=1, progress=False)
+    return root
+
+
+def test_clips_mirror_an_inference_window(train_set):
+    clips = InteractionClips(train_set, clip_length=4, seed=0)
+    assert len(clips) == 2
+    sample = clips[0]
+    assert sample["frames"].shape == (4, 3, 160, 96) and sample["pose_images"].shape == (4, 3, 160, 96)
+    assert sample["hand_mask"].shape == (4, 160, 96) and sample["hand_mask"].dtype == torch.bool
+    assert sample["identity"].shape == (512,)
+    assert float(sample["identity"].norm()) == pytest.approx(1.0, abs=1e-5)
+    assert torch.equal(clips[0]["frames"], sample["frames"])  # (seed, epoch, index) alone decide a clip
+    clips.epoch = 1
+    assert not torch.equal(clips[0]["frames"], sample["frames"])
+    with pytest.raises(ValueError, match="fewer than 40 frames"):
+        InteractionClips(train_set, clip_length=40)
+    with pytest.raises(ValueError, match="no videos in split 'val'"):
+        InteractionClips(train_set, split="val")
+
+
+def test_a_few_steps_on_one_batch_reduce_the_loss(train_set, tiny):
+    config = TrainConfig(data=str(train_set), mixed_precision="no", conditioning_dropout=0.0)
+    clips = InteractionClips(train_set, clip_length=4)
+    batch = {key: value[None] for key, value in clips[0].items()}
+    model = tiny.model.train()
+    parameters = set_trainable(model, "all")
+    optimizer = torch.optim.Adam(parameters, lr=1e-3)
+
+    def loss() -> torch.Tensor:
+        generator = torch.Generator().manual_seed(0)  # the same sigma and noise every time
+        diffusion, _ = _losses(
+            config, model, model, tiny.vae, tiny.image_encoder, batch, generator, torch.float32
+        )
+        return diffusion
+
+    start = loss().item()
+    for _ in range(15):
+        optimizer.zero_grad()
+        loss().backward()
+        optimizer.step()
+    assert loss().item() < 0.7 * start
+
+
+def test_trainable_choices(tiny):
+    model = tiny.model
+    counts = {}
+    for choice in ("all", "attn", "temporal", "none"):
+        chosen = {id(p) for p in set_trainable(model, choice)}
+        counts[choice] = len(chosen)
+        new_parts = [
+            p for n, p in model.named_parameters() if not n.startswith("unet.") or ".processor." in n
+        ]
+        assert all(id(p) in chosen for p in new_parts)
+    assert counts["all"] > counts["attn"] > counts["temporal"] > counts["none"] > 0
+
+
+def test_train_logs_checkpoints_and_resumes(train_set, tmp_path):
+    config = load_config(
+        "tiny.yaml",
+        {
+            "data": str(train_set),
+            "output_dir": str(tmp_path / "run"),
+            "steps": 2,
+            "clip_length": 4,
+            "clips_per_video": 1,
+            "batch_size": 1,
+            "vae_steps": 2,
+            "checkpoint_every": 1,
+            "log_every": 1,
+            "warmup_steps": 1,
+        },
+    )
+    train(config, progress=False, stop_after=1)
+    run = tmp_path / "run"
+    assert (run / CHECKPOINTS / "step-000001").is_dir() and not (run / FINAL).exists()
+    final = train(config, progress=False)  # resumes at step 1
+    assert final == run / FINAL and (final / "model").is_dir()
+    records = [json.loads(line) for line in (run / LOG).read_text().splitlines()]
+    steps = [r["step"] for r in records if r["phase"] == "train"]
+    assert steps == [1, 2]
+    last = records[-1]
+    assert {"diffusion", "orthogonality", "perplexity", "lr"} <= last.keys()
+    assert last["perplexity"] is not None and last["orthogonality"] > 0
+    info = json.loads((final / "interanimate.json").read_text())
+    assert info["variant"] == "full" and info["trained_steps"] == 2
+
+
+def test_config_errors_name_the_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("preset: tiny\ndata: x\nlearning_rat: 1\n")
+    with pytest.raises(ValueError, match=r"bad\.yaml: learning_rat: Extra inputs"):
+        load_config(bad)
+    with pytest.raises(FileNotFoundError, match=r"shipped configs: paper\.yaml, tiny\.yaml"):
+        load_config(tmp_path / "missing.yaml")
+    paper = load_config("paper.yaml")
+    assert (paper.steps, paper.learning_rate, paper.batch_size, paper.clip_length) == (50_000, 1e-5, 1, 16)
+    assert paper.preset == "svd-xt-1.1" and paper.model["num_latents"] == 512
