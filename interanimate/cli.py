@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -40,6 +41,38 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("checkpoint", type=Path, help="a trained checkpoint (RUN/final)")
+    parser.add_argument("destination", type=Path)
+    parser.add_argument("--dtype", default="float16", choices=["float32", "float16", "bfloat16"])
+    parser.add_argument(
+        "--inference",
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="default sampling values for the adapter",
+    )
+    parser.set_defaults(handler=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Re-save a checkpoint in a smaller dtype with the adapter's default sampling values."""
+    import json
+
+    import torch
+
+    from interanimate.pipeline import CHECKPOINT_INFO, InterAnimatePipeline
+
+    pipeline = InterAnimatePipeline.from_checkpoint(args.checkpoint)
+    pipeline.to(dtype=getattr(torch, args.dtype))
+    info = json.loads((args.checkpoint / CHECKPOINT_INFO).read_text())
+    info["inference"] = {**info.get("inference", {}), **_parse_overrides(args.inference)}
+    info["exported_from"] = str(args.checkpoint)
+    pipeline.save_checkpoint(args.destination, info)
+    print(f"exported {args.checkpoint} to {args.destination} ({args.dtype})")
+    return 0
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     """The commands ``interhf-bench`` gains from this package."""
     train = commands.add_parser("train", help="train InterAnimate from a YAML config (accelerate)")
@@ -56,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="interanimate", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     add_train_arguments(commands.add_parser("train", help="train InterAnimate from a YAML config"))
+    add_export_arguments(
+        commands.add_parser("export", help="re-save a checkpoint for shipping (dtype, defaults)")
+    )
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -16,6 +16,7 @@ from torch.utils.data import Dataset as TorchDataset
 
 from interanimate.identity import identity_for
 from interhf_bench.data.dataset import Dataset
+from interhf_bench.data.manifest import ManifestRow
 from interhf_bench.pose.masks import hand_face_masks
 from interhf_bench.pose.render import render_pose_video
 
@@ -57,19 +58,28 @@ class InteractionClips(TorchDataset):
             self._cache[video_id] = (self.dataset.frames(video_id), self.dataset.keypoints(video_id))
         return self._cache[video_id]
 
-    def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
+    def _clip(self, index: int) -> tuple[ManifestRow, np.ndarray, np.ndarray, list[int]]:
+        """The video's frames and keypoints and the clip's frame order: reference first, then a run."""
         row = self.rows[index % len(self.rows)]
         frames, keypoints = self._video(row.video_id)
         count = len(frames)
         rng = np.random.default_rng((self.seed, self.epoch, index))
         reference = int(rng.integers(count))
         start = int(rng.integers(count - self.clip_length + 2))
-        order = [reference, *range(start, start + self.clip_length - 1)]
+        return row, frames, keypoints, [reference, *range(start, start + self.clip_length - 1)]
+
+    def clip_frames(self, index: int) -> torch.Tensor:
+        """Only the frames of clip ``index`` (the autoencoder phase needs nothing else)."""
+        _, frames, _, order = self._clip(index)
+        return _unit_range(frames[order])
+
+    def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
+        row, frames, keypoints, order = self._clip(index)
         size = (row.height, row.width)
         clip_keypoints = keypoints[order]
         hand, face = hand_face_masks(clip_keypoints, size, source_size=size)
         poses = render_pose_video(clip_keypoints, row.height, row.width, source_size=size)
-        identity = identity_for(frames[reference], keypoints[reference], None)
+        identity = identity_for(frames[order[0]], keypoints[order[0]], None)
         return {
             "frames": _unit_range(frames[order]),
             "pose_images": _unit_range(poses),

@@ -92,25 +92,25 @@ def _prune(output: Path, keep: int) -> None:
 def _vae_phase(
     config: TrainConfig, components: Components, dataset: InteractionClips, output: Path, progress: bool
 ) -> None:
-    """Train the tiny VAE once; later runs (resume, ablation variants with the same output) reuse it."""
+    """Train the tiny VAE (resumable, extendable by raising ``vae_steps``); ``vae/`` holds the result.
+
+    Runs sharing one ``vae/`` folder (the ablation variants) reuse it as it is.
+    """
     saved = output / "vae"
-    if (saved / "config.json").is_file():
+    state_path = output / "vae_state.pt"
+    if (saved / "config.json").is_file() and not state_path.is_file():
         components.vae.load_state_dict(type(components.vae).from_pretrained(saved).state_dict())
         return
-    loader = DataLoader(
-        dataset,
-        batch_size=config.vae_batch_size,
-        shuffle=True,
-        generator=torch.Generator().manual_seed(config.seed),
-    )
     train_vae(
         components.vae,
-        _batches(loader, dataset, 0),
+        dataset,
         steps=config.vae_steps,
+        batch_size=config.vae_batch_size,
         learning_rate=config.vae_learning_rate,
         kl_weight=config.vae_kl_weight,
         seed=config.seed,
         crop=config.vae_crop,
+        state_path=state_path,
         log_path=output / LOG,
         progress=progress,
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import torch
@@ -18,27 +17,48 @@ import torch.nn.functional as F
 from diffusers import AutoencoderKLTemporalDecoder
 from tqdm.auto import tqdm
 
+from interanimate.training.data import InteractionClips
+
+
+def _draws(seed: int, step: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed * 1_000_003 + step)
+
 
 def train_vae(
     vae: AutoencoderKLTemporalDecoder,
-    batches: Iterator[dict[str, torch.Tensor]],
+    clips: InteractionClips,
     *,
     steps: int,
+    batch_size: int,
     learning_rate: float,
     kl_weight: float,
     seed: int,
     crop: int | None,
+    state_path: Path,
     log_path: Path,
+    save_every: int = 250,
     progress: bool = True,
 ) -> None:
-    """Train ``vae`` in place for ``steps`` batches of clips (``frames`` ``(B, T, 3, H, W)``)."""
+    """Train ``vae`` in place up to ``steps`` batches, resuming from ``state_path`` when it exists.
+
+    Step ``n`` draws its clips, crop and posterior noise from ``(seed, n)`` alone, so a resumed phase
+    continues exactly and a larger ``steps`` later extends the same run.
+    """
     vae.train()
     optimizer = torch.optim.AdamW(vae.parameters(), lr=learning_rate, weight_decay=0.0)
-    generator = torch.Generator().manual_seed(seed)
-    bar = tqdm(range(steps), desc="vae", disable=not progress)
+    done = 0
+    if state_path.is_file():
+        state = torch.load(state_path, map_location="cpu", weights_only=True)
+        vae.load_state_dict(state["vae"])
+        optimizer.load_state_dict(state["optimizer"])
+        done = int(state["step"])
+    bar = tqdm(range(done, steps), initial=done, total=steps, desc="vae", disable=not progress)
     with log_path.open("a") as log:
         for step in bar:
-            frames = next(batches)["frames"]
+            generator = _draws(seed, step)
+            clips.epoch = step
+            picks = torch.randint(len(clips), (batch_size,), generator=generator).tolist()
+            frames = torch.stack([clips.clip_frames(index) for index in picks])
             clip_length = frames.shape[1]
             if crop is not None:  # one random window per batch, the same in every frame of a clip
                 top = int(torch.randint(frames.shape[-2] - crop + 1, (1,), generator=generator))
@@ -55,19 +75,16 @@ def train_vae(
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            if step % 25 == 0 or step == steps - 1:
+            if (step + 1) % 25 == 0 or step == steps - 1:
                 l1_value, mse_value, kl_value = l1.item(), mse.item(), kl.item()
                 psnr = 10 * math.log10(4.0 / max(mse_value, 1e-10))  # pixels span [-1, 1]: peak-to-peak 2
                 bar.set_postfix(l1=f"{l1_value:.4f}", psnr=f"{psnr:.1f}")
-                record = {
-                    "phase": "vae",
-                    "step": step + 1,
-                    "l1": l1_value,
-                    "mse": mse_value,
-                    "kl": kl_value,
-                    "psnr": psnr,
-                }
-                log.write(json.dumps(record) + "\n")
+                record = {"phase": "vae", "step": step + 1, "l1": l1_value, "mse": mse_value, "kl": kl_value}
+                log.write(json.dumps({**record, "psnr": psnr}) + "\n")
                 log.flush()
+            if (step + 1) % save_every == 0 or step == steps - 1:
+                state = {"vae": vae.state_dict(), "optimizer": optimizer.state_dict(), "step": step + 1}
+                torch.save(state, state_path.with_suffix(".tmp"))
+                state_path.with_suffix(".tmp").replace(state_path)
     vae.eval()
     vae.requires_grad_(False)
