@@ -119,3 +119,30 @@ def test_cli(tmp_path: Path, capsys) -> None:
     assert main(["leaderboard", str(run), "--out", str(tmp_path / "out"), "--no-paper"]) == 0
     assert "Measured runs, protocol interhf-mini-v1: 1 entries" in capsys.readouterr().out
     assert main(["leaderboard", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 1
+
+
+def _entry(variant: str | None, ssim: float, method: str = "interanimate") -> Entry:
+    return Entry(
+        name=f"InterAnimate {variant}",
+        method=method,
+        reported=False,
+        protocol="interhf-v1",
+        protocol_hash="h",
+        values={"ssim": ssim},
+        n_evaluated=180,
+        n_expected=180,
+        variant=variant,
+    )
+
+
+def test_ablation_runs_form_the_table2_layout_in_the_papers_order() -> None:
+    from leaderboard.board import ablation_table
+    from leaderboard.render import markdown
+
+    entries = [_entry("full", 0.8), _entry("wo-id", 0.7), _entry("wo-ris", 0.6), _entry(None, 0.5, "other")]
+    table = ablation_table(entries)
+    assert table is not None
+    assert [entry.variant for entry in table.entries] == ["wo-ris", "wo-id", "full"]
+    assert "Table 2 layout" in markdown([], table)
+    assert ablation_table([_entry("full", 0.8), _entry(None, 0.5, "other")]) is None
+    assert len({entry.key for entry in entries}) == 4  # variants of one method are distinct runs
