@@ -177,3 +177,23 @@ def test_pose_net_is_a_no_op_until_trained_and_maps_to_the_latent_grid():
     assert out.shape == (8, 320, 8, 6)
     assert torch.count_nonzero(out) == 0
     assert sum(p.numel() for p in pose_net.parameters()) == 205_557  # MimicMotion's PoseNet
+
+
+def test_gradient_checkpointing_gives_the_same_gradients():
+    """The processors read the context again when checkpointed blocks are recomputed in backward."""
+    inputs = model_inputs()
+    gradients = []
+    for checkpointing in (False, True):
+        model = tiny_model().train()
+        for name, parameter in model.named_parameters():  # non-zero outputs, so every path has gradients
+            if name.endswith(("proj_out.weight", "id_out.weight", "final_proj.weight")):
+                parameter.data.normal_(std=0.05, generator=torch.Generator().manual_seed(len(name)))
+        if checkpointing:
+            model.unet.enable_gradient_checkpointing()
+        model(**inputs).square().mean().backward()
+        gradients.append({n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None})
+    plain, checkpointed = gradients
+    assert plain.keys() == checkpointed.keys()
+    assert any("region_block" in name for name in plain) and any("id_attention" in name for name in plain)
+    for name in plain:
+        torch.testing.assert_close(checkpointed[name], plain[name], rtol=1e-4, atol=1e-6)
