@@ -86,7 +86,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="interanimate", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="interanimate",
+        description="Train InterAnimate and export checkpoints (benchmark commands: interhf-bench).",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     add_train_arguments(commands.add_parser("train", help="train InterAnimate from a YAML config"))
     add_export_arguments(
