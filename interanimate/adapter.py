@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from interhf_bench.adapters.api import Adapter, AdapterMeta, Case
+from interhf_bench.io.files import sha256_file
 
 SHIPPED_CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "tiny-synthetic"
 SAMPLING_DEFAULTS: dict[str, Any] = {
@@ -49,14 +50,13 @@ class InterAnimateSettings(BaseModel):
 
 
 def checkpoint_digest(directory: Path) -> str:
-    """sha256 of the model weights file, the checkpoint's identity in results."""
+    """sha256 of the model weights file, the checkpoint's identity in results (of the shards' digests
+    when diffusers split the weights)."""
     weights = sorted((directory / "model").glob("*.safetensors"))
     if not weights:
         raise FileNotFoundError(f"{directory / 'model'}: no .safetensors weights")
-    digest = hashlib.sha256()
-    for path in weights:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    digests = [sha256_file(path) for path in weights]
+    return digests[0] if len(digests) == 1 else hashlib.sha256("".join(digests).encode()).hexdigest()
 
 
 class InterAnimate(Adapter):

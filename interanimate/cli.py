@@ -11,15 +11,11 @@ from typing import Any
 import yaml
 
 
-def _parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
+def _parse_overrides(pairs: Sequence[str], option: str = "--set") -> dict[str, Any]:
     """``key=value`` pairs, values read as YAML scalars (``steps=100``, ``model.use_id=false``)."""
-    overrides: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise SystemExit(f"--set expects key=value, got {pair!r}")
-        overrides[key.strip()] = yaml.safe_load(value)
-    return overrides
+    from interhf_bench.runner.run import parse_method_args
+
+    return {key: yaml.safe_load(value) for key, value in parse_method_args(list(pairs), option).items()}
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +62,7 @@ def run_export(args: argparse.Namespace) -> int:
     pipeline = InterAnimatePipeline.from_checkpoint(args.checkpoint)
     pipeline.to(dtype=getattr(torch, args.dtype))
     info = json.loads((args.checkpoint / CHECKPOINT_INFO).read_text())
-    info["inference"] = {**info.get("inference", {}), **_parse_overrides(args.inference)}
+    info["inference"] = {**info.get("inference", {}), **_parse_overrides(args.inference, "--inference")}
     info["exported_from"] = str(args.checkpoint)
     pipeline.save_checkpoint(args.destination, info)
     print(f"exported {args.checkpoint} to {args.destination} ({args.dtype})")
@@ -96,7 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands.add_parser("export", help="re-save a checkpoint for shipping (dtype, defaults)")
     )
     args = parser.parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"interanimate: error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -8,11 +8,18 @@ noise augmentation), as SVD's pipeline passes them.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from diffusers import AutoencoderKLTemporalDecoder
 from transformers import CLIPVisionModelWithProjection
 from transformers.image_utils import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
+
+
+def to_unit_range(frames: np.ndarray) -> torch.Tensor:
+    """``(..., H, W, 3)`` uint8 to ``(..., 3, H, W)`` float in [-1, 1], the range every network here reads."""
+    tensor = torch.from_numpy(np.ascontiguousarray(frames)).float() / 127.5 - 1
+    return tensor.movedim(-1, -3)
 
 
 def clip_embedding(image_encoder: CLIPVisionModelWithProjection, reference: torch.Tensor) -> torch.Tensor:

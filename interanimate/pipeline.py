@@ -17,19 +17,13 @@ import torch
 from diffusers import AutoencoderKLTemporalDecoder, DiffusionPipeline, EulerDiscreteScheduler
 from transformers import CLIPVisionModelWithProjection
 
-from interanimate.conditioning import added_time_ids, clip_embedding, reference_latents
+from interanimate.conditioning import added_time_ids, clip_embedding, reference_latents, to_unit_range
 from interanimate.memory import own_memory
 from interanimate.model import InterAnimateModel
 from interanimate.presets import Components
 from interanimate.tiling import sampling_windows, triangular_weights
 
 CHECKPOINT_INFO = "interanimate.json"
-
-
-def to_unit_range(frames: np.ndarray) -> torch.Tensor:
-    """``(..., H, W, 3)`` uint8 to ``(..., 3, H, W)`` float in [-1, 1]."""
-    tensor = torch.from_numpy(np.ascontiguousarray(frames)).float() / 127.5 - 1
-    return tensor.movedim(-1, -3)
 
 
 class InterAnimatePipeline(DiffusionPipeline):

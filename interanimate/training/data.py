@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset as TorchDataset
 
+from interanimate.conditioning import to_unit_range
 from interanimate.identity import identity_for
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.manifest import ManifestRow
@@ -71,7 +72,7 @@ class InteractionClips(TorchDataset):
     def clip_frames(self, index: int) -> torch.Tensor:
         """Only the frames of clip ``index`` (the autoencoder phase needs nothing else)."""
         _, frames, _, order = self._clip(index)
-        return _unit_range(frames[order])
+        return to_unit_range(frames[order])
 
     def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
         row, frames, keypoints, order = self._clip(index)
@@ -81,14 +82,9 @@ class InteractionClips(TorchDataset):
         poses = render_pose_video(clip_keypoints, row.height, row.width, source_size=size)
         identity = identity_for(frames[order[0]], keypoints[order[0]], None)
         return {
-            "frames": _unit_range(frames[order]),
-            "pose_images": _unit_range(poses),
+            "frames": to_unit_range(frames[order]),
+            "pose_images": to_unit_range(poses),
             "hand_mask": torch.from_numpy(hand),
             "face_mask": torch.from_numpy(face),
             "identity": torch.from_numpy(identity),
         }
-
-
-def _unit_range(frames: np.ndarray) -> torch.Tensor:
-    """``(T, H, W, 3)`` uint8 to ``(T, 3, H, W)`` float in [-1, 1]."""
-    return torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 127.5 - 1

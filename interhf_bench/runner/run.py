@@ -69,13 +69,13 @@ class RunOutcome:
     meta: RunMeta | None = None
 
 
-def parse_method_args(pairs: list[str]) -> dict[str, str]:
-    """``["steps=20", "cfg=2.5"]`` -> ``{"steps": "20", "cfg": "2.5"}``."""
+def parse_method_args(pairs: list[str], option: str = "--method-args") -> dict[str, str]:
+    """``["steps=20", "cfg=2.5"]`` -> ``{"steps": "20", "cfg": "2.5"}``; errors name ``option``."""
     parsed: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise ValueError(f"--method-args expects key=value, got {pair!r}")
+            raise ValueError(f"{option} expects key=value, got {pair!r}")
         parsed[key.strip()] = value
     return parsed
 
