@@ -41,7 +41,7 @@ def reference_latents(
     noise_aug_strength: float,
     generator: torch.Generator,
 ) -> torch.Tensor:
-    """``(B, 4, h, w)`` unscaled latents of ``reference + noise_aug_strength * noise``."""
+    """``(B, C, h, w)`` unscaled latents of ``reference + noise_aug_strength * noise``."""
     noise = torch.randn(reference.shape, generator=generator).to(reference.device, reference.dtype)
     noisy = (reference + noise_aug_strength * noise).to(vae.dtype)
     return vae.encode(noisy).latent_dist.mode()

@@ -79,7 +79,7 @@ class InterAnimatePipeline(DiffusionPipeline):
 
     # -- conditioning ----------------------------------------------------------------------------------
     def decode(self, latents: torch.Tensor, chunk_size: int) -> torch.Tensor:
-        """``(F, 4, h, w)`` latents to ``(F, 3, H, W)`` in [-1, 1], the temporal decoder run per chunk."""
+        """``(F, C, h, w)`` latents to ``(F, 3, H, W)`` in [-1, 1], the temporal decoder run per chunk."""
         latents = latents / self.vae.config.scaling_factor
         frames = []
         for start in range(0, latents.shape[0], chunk_size):
@@ -137,7 +137,7 @@ class InterAnimatePipeline(DiffusionPipeline):
 
         self.scheduler.set_timesteps(num_inference_steps, device=device)
         window_len = min(tile_size, num_frames)
-        latent_shape = (1, window_len, 4, *reference.shape[-2:])
+        latent_shape = (1, window_len, self.vae.config.latent_channels, *reference.shape[-2:])
         noise = torch.randn(latent_shape, generator=generator)
         repeats = -(-num_frames // window_len)
         latents = (

@@ -39,8 +39,8 @@ SVD_SCHEDULER = {
 
 # Spec section 3.13, with latents and ID widths scaled down alike.
 TINY_UNET = {
-    "in_channels": 8,
-    "out_channels": 4,
+    "in_channels": 32,  # noisy latents + reference latents, 16 channels each (TINY_VAE)
+    "out_channels": 16,
     "block_out_channels": [32, 64, 64, 64],
     "num_attention_heads": [2, 2, 2, 2],
     "layers_per_block": 1,
@@ -54,7 +54,9 @@ TINY_VAE = {
     "down_block_types": ["DownEncoderBlock2D"] * 4,
     "block_out_channels": [32, 32, 64, 64],
     "layers_per_block": 1,
-    "latent_channels": 4,
+    # 16 channels at 1/8 resolution: the 4 of SVD's VAE cannot carry a 160x96 frame once the VAE is this
+    # small and briefly trained; 16 costs the UNet almost nothing (only conv_in and conv_out widen).
+    "latent_channels": 16,
 }
 TINY_CLIP = {
     "hidden_size": 32,

@@ -63,7 +63,12 @@ class TrainConfig(BaseModel):
     vae_learning_rate: float = 1e-3
     vae_batch_size: int = Field(1, ge=1)
     vae_kl_weight: float = 1e-6
-    vae_crop: int | None = Field(64, description="train the VAE on random square crops of this size (speed)")
+    vae_crop: int | None = Field(None, description="train the VAE on random square crops of this size (speed)")
+    vae_deterministic: bool = Field(
+        False,
+        description="train the VAE as a plain autoencoder (decode the posterior mean) and encode training "
+        "clips with the mean; a VAE trained from scratch learns far faster without the posterior noise",
+    )
     # sampling values written into the checkpoint for the benchmark adapter (see interanimate/adapter.py)
     inference: dict[str, Any] = Field(default_factory=dict)
     # bookkeeping

@@ -80,7 +80,7 @@ class InteractionClips(TorchDataset):
         clip_keypoints = keypoints[order]
         hand, face = hand_face_masks(clip_keypoints, size, source_size=size)
         poses = render_pose_video(clip_keypoints, row.height, row.width, source_size=size)
-        identity = identity_for(frames[order[0]], keypoints[order[0]], None)
+        identity = identity_for(frames[order[0]], keypoints[order[0]], self.dataset.identity(row.video_id))
         return {
             "frames": to_unit_range(frames[order]),
             "pose_images": to_unit_range(poses),

@@ -31,7 +31,7 @@ from interanimate.pipeline import InterAnimatePipeline
 from interanimate.presets import Components, build_components
 from interanimate.training.config import TrainConfig
 from interanimate.training.data import InteractionClips
-from interanimate.training.vae import train_vae
+from interanimate.training.vae import calibrate_scaling_factor, train_vae
 
 logger = logging.getLogger(__name__)
 CHECKPOINTS = "checkpoints"
@@ -110,10 +110,12 @@ def _vae_phase(
         kl_weight=config.vae_kl_weight,
         seed=config.seed,
         crop=config.vae_crop,
+        deterministic=config.vae_deterministic,
         state_path=state_path,
         log_path=output / LOG,
         progress=progress,
     )
+    calibrate_scaling_factor(components.vae, dataset, seed=config.seed)
     components.vae.save_pretrained(saved)
 
 
@@ -284,7 +286,8 @@ def _losses(
     frames = batch["frames"].to(device, weight_dtype)  # (B, T, 3, H, W)
     batch_size, clip_length = frames.shape[:2]
     with torch.no_grad():
-        clean = vae.encode(frames.flatten(0, 1)).latent_dist.sample(generator=generator)
+        posterior = vae.encode(frames.flatten(0, 1)).latent_dist
+        clean = posterior.mode() if config.vae_deterministic else posterior.sample(generator=generator)
         clean = (clean * vae.config.scaling_factor).view(batch_size, clip_length, *clean.shape[1:]).float()
         reference = frames[:, 0]
         ref_latents = reference_latents(vae, reference, config.noise_aug_strength, generator).float()

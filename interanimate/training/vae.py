@@ -2,8 +2,12 @@
 reconstruct the training frames before InterAnimate trains on its latents. The full-size preset uses
 SVD's frozen VAE and skips this (``vae_steps: 0``).
 
-Loss: L1 + MSE on pixels + a small KL term keeping the latents near N(0, I) (scaled by the VAE's
-``scaling_factor`` as in SVD). The temporal decoder decodes each clip with its own ``num_frames``.
+Loss: L1 + MSE on pixels + a small KL term that keeps the posterior a distribution. ``deterministic``
+decodes the posterior mean instead of a sample (a plain autoencoder; the training loop then encodes with
+the mean too). The temporal
+decoder decodes each clip with its own ``num_frames``. Afterwards ``scaling_factor`` is set to one over
+the latents' standard deviation (the latent-diffusion recipe), so the scaled latents have the unit
+variance the EDM preconditioning assumes (``sigma_data = 1``).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ def train_vae(
     seed: int,
     crop: int | None,
     state_path: Path,
+    deterministic: bool = False,
     log_path: Path,
     save_every: int = 250,
     progress: bool = True,
@@ -66,7 +71,7 @@ def train_vae(
                 frames = frames[..., top : top + crop, left : left + crop]
             pixels = frames.flatten(0, 1).to(vae.device)
             posterior = vae.encode(pixels).latent_dist
-            latents = posterior.sample(generator=generator)
+            latents = posterior.mode() if deterministic else posterior.sample(generator=generator)
             reconstruction = vae.decode(latents, num_frames=clip_length).sample
             l1 = F.l1_loss(reconstruction, pixels)
             mse = F.mse_loss(reconstruction, pixels)
@@ -88,3 +93,17 @@ def train_vae(
                 state_path.with_suffix(".tmp").replace(state_path)
     vae.eval()
     vae.requires_grad_(False)
+
+
+@torch.no_grad()
+def calibrate_scaling_factor(
+    vae: AutoencoderKLTemporalDecoder, clips: InteractionClips, *, seed: int, num_clips: int = 16
+) -> float:
+    """Set ``vae.config.scaling_factor`` to 1 / std of the latents of ``num_clips`` clips; returns it."""
+    generator = _draws(seed, -1)
+    picks = torch.randint(len(clips), (num_clips,), generator=generator).tolist()
+    latents = [vae.encode(clips.clip_frames(index).to(vae.device)).latent_dist.mode() for index in picks]
+    factor = float(1.0 / torch.cat(latents).float().std())
+    vae.register_to_config(scaling_factor=factor)
+    return factor
+

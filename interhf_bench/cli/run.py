@@ -56,7 +56,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_run_arguments(run)
     run.add_argument("--workers", type=int, default=2, help="scoring threads (see `score --workers`)")
     run.add_argument("--allow-unverified-weights", action="store_true")
+    add_hand_detector_argument(run)
     run.set_defaults(handler=run_run)
+
+
+def add_hand_detector_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--hand-detector",
+        default="auto",
+        choices=["auto", "dwpose", "mediapipe", "none"],
+        help="the hand pose metric's detector: auto (DWPose if its weights are present, else MediaPipe); "
+        "none skips the identity and hand metrics",
+    )
 
 
 def config_from(args: argparse.Namespace) -> RunConfig:
@@ -80,6 +91,7 @@ def config_from(args: argparse.Namespace) -> RunConfig:
         progress=not args.no_progress,
         workers=getattr(args, "workers", 2),
         allow_unverified_weights=getattr(args, "allow_unverified_weights", False),
+        hand_detector=getattr(args, "hand_detector", "auto"),
     )
 
 

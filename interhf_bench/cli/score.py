@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from interhf_bench.cli.run import add_hand_detector_argument
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
@@ -25,6 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="threads that decode and compute pixel metrics ahead (default 2)",
     )
     parser.add_argument("--allow-unverified-weights", action="store_true")
+    add_hand_detector_argument(parser)
     parser.add_argument("--no-progress", action="store_true")
     parser.set_defaults(handler=run)
 
@@ -55,13 +58,19 @@ def run(args: argparse.Namespace) -> int:
         root = args.data
     protocol = protocol_for(root, args.protocol)
     dataset = Dataset(root, manifest=args.manifest)
-    metrics = build_metric_set(protocol, device=args.device, allow_unverified=args.allow_unverified_weights)
+    metrics = build_metric_set(
+        protocol,
+        device=args.device,
+        allow_unverified=args.allow_unverified_weights,
+        pose_backend=None if args.hand_detector == "none" else args.hand_detector,
+    )
     result = score(
         dataset,
         protocol,
         args.pred,
         frame_models=metrics.frame_models,
         extractors=metrics.extractors,
+        detector_metrics=metrics.detector_metrics,
         unavailable=metrics.unavailable,
         cache=FeatureCache(cache_dir() / "features"),
         progress=not args.no_progress,

@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
             args.submission / "videos",
             frame_models=metrics.frame_models,
             extractors=metrics.extractors,
+            detector_metrics=metrics.detector_metrics,
             cache=FeatureCache(cache_dir() / "features"),
             progress=True,
         )

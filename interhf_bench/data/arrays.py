@@ -2,6 +2,8 @@
 
 ``poses/<video_id>.npz`` holds ``keypoints``: float32 ``(T, 133, 3)``, (x, y, score) in pixel
 coordinates of the video. ``masks/<video_id>.npz`` holds ``hand`` and ``face``: bool ``(T, H, W)``.
+``identity/<video_id>.npz`` holds ``embedding``: the float32 ``(512,)`` unit ArcFace vector of the
+reference frame's face.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from interhf_bench.io.files import atomic_path
 from interhf_bench.pose.checks import keypoint_problem
 
 KEYPOINTS_KEY = "keypoints"
+IDENTITY_KEY = "embedding"
+IDENTITY_DIM = 512
 MASK_KEYS = ("hand", "face")
 
 
@@ -104,3 +108,32 @@ def load_masks(
     if problem:
         raise ArrayFileError(path, problem)
     return masks["hand"], masks["face"]
+
+
+def check_identity(embedding: np.ndarray) -> str | None:
+    """Describe what is wrong with an identity embedding, or return ``None``."""
+    if embedding.shape != (IDENTITY_DIM,) or not np.issubdtype(embedding.dtype, np.floating):
+        return f"embedding must be a float ({IDENTITY_DIM},) vector, got {embedding.dtype} {embedding.shape}"
+    if not np.isfinite(embedding).all():
+        return "embedding contains NaN or infinite values"
+    norm = float(np.linalg.norm(embedding))
+    if abs(norm - 1) > 1e-3:
+        return f"embedding must be L2-normalised, its norm is {norm:.4g}"
+    return None
+
+
+def save_identity(path: str | os.PathLike[str], embedding: np.ndarray) -> Path:
+    embedding = np.asarray(embedding, dtype=np.float32)
+    problem = check_identity(embedding)
+    if problem:
+        raise ArrayFileError(path, problem)
+    return _save_npz(path, {IDENTITY_KEY: embedding})
+
+
+def load_identity(path: str | os.PathLike[str]) -> np.ndarray:
+    """Load and check a ``(512,)`` unit identity embedding."""
+    embedding = _load_npz(path, (IDENTITY_KEY,))[IDENTITY_KEY]
+    problem = check_identity(embedding)
+    if problem:
+        raise ArrayFileError(path, problem)
+    return embedding.astype(np.float32, copy=False)

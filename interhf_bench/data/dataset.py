@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interhf_bench.data.arrays import load_keypoints, load_masks
+from interhf_bench.data.arrays import load_identity, load_keypoints, load_masks
 from interhf_bench.data.info import DatasetInfo, read_info
 from interhf_bench.data.manifest import MANIFEST_NAME, DatasetError, ManifestRow, Violation, load_manifest
 from interhf_bench.data.manifest import resolve_in_root as _resolve
@@ -75,3 +75,8 @@ class Dataset:
 
         size = (row.height, row.width)
         return hand_face_masks(self.keypoints(video_id), size, source_size=size)
+
+    def identity(self, video_id: str) -> np.ndarray | None:
+        """The reference face's ``(512,)`` ArcFace embedding, or ``None`` when the dataset has none."""
+        row = self.row(video_id)
+        return None if row.identity_path is None else load_identity(self.path(row.identity_path))

@@ -44,6 +44,9 @@ class ManifestRow(BaseModel):
     pose_sha256: str | None = Field(default=None, pattern=SHA256_PATTERN)
     mask_path: str | None = None
     mask_sha256: str | None = Field(default=None, pattern=SHA256_PATTERN)
+    identity_path: str | None = None
+    identity_sha256: str | None = Field(default=None, pattern=SHA256_PATTERN)
+    pose_backend: str | None = None  # what produced the keypoints (``data prepare``'s backend)
 
     @field_validator("interaction")
     @classmethod

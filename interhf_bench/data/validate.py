@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from interhf_bench.data.arrays import ArrayFileError, load_keypoints, load_masks
+from interhf_bench.data.arrays import ArrayFileError, load_identity, load_keypoints, load_masks
 from interhf_bench.data.manifest import MANIFEST_NAME, ManifestRow, Violation, parse_manifest, resolve_in_root
 from interhf_bench.io.files import sha256_file
 from interhf_bench.io.video import VideoError, probe_video, read_video
@@ -55,8 +55,13 @@ def validate_dataset(
     check_hashes: bool = True,
     decode: bool = True,
     progress: bool = False,
+    complete_test_split: bool = True,
 ) -> ValidationReport:
-    """Check ``root`` against the dataset format and ``protocol``; return every violation found."""
+    """Check ``root`` against the dataset format and ``protocol``; return every violation found.
+
+    ``complete_test_split=False`` accepts a test split that is only part of the protocol's (a prepared
+    sample of recordings): the per-class count is not checked, every other rule is.
+    """
     root = Path(root)
     manifest = root / manifest_name
     numbered_rows, violations = parse_manifest(manifest)
@@ -76,7 +81,7 @@ def validate_dataset(
         _check_arrays(root, row, report, check_hashes=check_hashes)
 
     test_rows = [(line, row) for line, row in numbered_rows if row.split == "test"]
-    violations.extend(_check_test_split(manifest, test_rows, protocol))
+    violations.extend(_check_test_split(manifest, test_rows, protocol, complete=complete_test_split))
     return ValidationReport(root, manifest, protocol, len(numbered_rows), len(test_rows), violations)
 
 
@@ -155,6 +160,7 @@ def _check_arrays(root: Path, row: ManifestRow, report: Reporter, *, check_hashe
     files = (
         ("pose", row.pose_path, row.pose_sha256, check_pose),
         ("mask", row.mask_path, row.mask_sha256, check_masks),
+        ("identity", row.identity_path, row.identity_sha256, load_identity),
     )
     for kind, relative, digest, check in files:
         if relative is None:
@@ -186,7 +192,7 @@ def _check_keypoints_in_frame(keypoints: np.ndarray, row: ManifestRow, report: R
 
 
 def _check_test_split(
-    manifest: Path, test_rows: list[tuple[int, ManifestRow]], protocol: ProtocolSpec
+    manifest: Path, test_rows: list[tuple[int, ManifestRow]], protocol: ProtocolSpec, *, complete: bool = True
 ) -> list[Violation]:
     violations: list[Violation] = []
     by_class: dict[str, list[tuple[int, ManifestRow]]] = defaultdict(list)
@@ -194,7 +200,7 @@ def _check_test_split(
         by_class[row.interaction].append((line, row))
     for code in protocol.classes:
         members = by_class.get(code, [])
-        if len(members) != protocol.videos_per_class:
+        if complete and len(members) != protocol.videos_per_class:
             message = (
                 f"class {code} has {len(members)} test videos, protocol {protocol.id} requires "
                 f"{protocol.videos_per_class}"

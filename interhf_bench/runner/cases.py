@@ -34,6 +34,7 @@ def build_case(
         height=protocol.height,
         width=protocol.width,
         seed=case_seed(global_seed, row.video_id),
+        identity=dataset.identity(row.video_id),
         ground_truth=dataset.frames(row.video_id, targets) if with_ground_truth else None,
     )
 

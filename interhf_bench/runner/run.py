@@ -59,6 +59,7 @@ class RunConfig:
     progress: bool = True
     workers: int = 2
     allow_unverified_weights: bool = False
+    hand_detector: str = "auto"  # the hand metric's pose backend; "none" skips the detector metrics
 
 
 @dataclass
@@ -145,7 +146,10 @@ def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
             from interhf_bench.scoring.metric_set import build_metric_set
 
             metric_set = build_metric_set(
-                protocol, device=device, allow_unverified=config.allow_unverified_weights
+                protocol,
+                device=device,
+                allow_unverified=config.allow_unverified_weights,
+                pose_backend=None if config.hand_detector == "none" else config.hand_detector,
             )
             state = _score_shard(config, dataset, protocol, run_dir, my_rows, metric_set, shard)
         states = group.gather((generation, state))
@@ -220,6 +224,7 @@ def _score_shard(
         video_ids=[row.video_id for row in rows],
         frame_models=metrics.frame_models,
         extractors=metrics.extractors,
+        detector_metrics=metrics.detector_metrics,
         cache=FeatureCache(cache_dir() / "features"),
         progress=config.progress and shard.is_main,
         workers=config.workers,
@@ -248,6 +253,7 @@ def _write_metrics(
         run_dir / "videos",
         frame_models=metrics.frame_models,
         extractors=metrics.extractors,
+        detector_metrics=metrics.detector_metrics,
         unavailable=metrics.unavailable,
     )
     write_text_atomic(run_dir / "metrics.json", result.model_dump_json(indent=2) + "\n")

@@ -1,7 +1,9 @@
-"""The Fréchet video metrics ``score`` computes, built from whatever verified weights are present.
+"""The network metrics ``score`` computes, built from whatever verified weights are present.
 
 A metric whose weights are absent (or fail their checksum) is reported as unavailable with the reason
-and the command that fixes it; it is never computed with random or substituted weights.
+and the command that fixes it; it is never computed with random or substituted weights. The detector
+metrics (identity similarity, hand pose fidelity) follow the same rule; hand pose uses DWPose when its
+weights are present and the offline MediaPipe backend otherwise (``pose_backend="auto"``), and says which.
 """
 
 from __future__ import annotations
@@ -161,14 +163,60 @@ class MetricSet:
 
     frame_models: list[Any] = field(default_factory=list)
     extractors: list[Any] = field(default_factory=list)
+    detector_metrics: list[Any] = field(default_factory=list)
     unavailable: dict[str, str] = field(default_factory=dict)
 
 
+def hand_pose_backend(name: str, *, allow_unverified: bool = False) -> Any:
+    """The pose backend the hand metric runs: ``auto`` is DWPose when its weights resolve, else MediaPipe."""
+    from interhf_bench.pose.backends import PoseBackendError, get_pose_backend
+
+    if name != "auto":
+        return get_pose_backend(name, allow_unverified=allow_unverified)
+    try:
+        return get_pose_backend("dwpose", allow_unverified=allow_unverified)
+    except PoseBackendError as dwpose_problem:
+        try:
+            return get_pose_backend("mediapipe")
+        except PoseBackendError as mediapipe_problem:
+            raise PoseBackendError(f"{dwpose_problem}; {mediapipe_problem}") from None
+
+
+def _add_detector_metrics(metrics: MetricSet, pose_backend: str, allow_unverified: bool) -> None:
+    from interhf_bench.pose.backends import PoseBackendError
+
+    try:
+        from interhf_bench.face.identity import FaceIdentity
+        from interhf_bench.metrics.identity_similarity import IdentitySimilarity
+
+        faces = FaceIdentity(allow_unverified=allow_unverified)
+        metrics.detector_metrics.append(IdentitySimilarity(faces))
+    except WeightsError as exc:
+        metrics.unavailable["identity"] = str(exc)
+    try:
+        from interhf_bench.metrics.hand_fidelity import HandPoseFidelity
+
+        backend = hand_pose_backend(pose_backend, allow_unverified=allow_unverified)
+        metrics.detector_metrics.append(HandPoseFidelity(backend))
+    except PoseBackendError as exc:
+        metrics.unavailable["hand_pose"] = str(exc)
+
+
 def build_metric_set(
-    protocol: ProtocolSpec, *, device: str = "cpu", allow_unverified: bool = False
+    protocol: ProtocolSpec,
+    *,
+    device: str = "cpu",
+    allow_unverified: bool = False,
+    pose_backend: str | None = "auto",
 ) -> MetricSet:
-    """The network metrics whose verified weights are present; the others with the reason and the fix."""
+    """The network metrics whose verified weights are present; the others with the reason and the fix.
+
+    ``pose_backend`` picks the hand metric's detector (``auto``, ``dwpose``, ``mediapipe``); ``None``
+    leaves out both detector metrics.
+    """
     metrics = MetricSet()
+    if pose_backend is not None:
+        _add_detector_metrics(metrics, pose_backend, allow_unverified)
     try:
         from interhf_bench.metrics.lpips_vgg import LPIPSMetric
 

@@ -34,6 +34,7 @@ from interhf_bench.metrics.pixel import (
 from interhf_bench.metrics.regions import REGIONS, region_frame_metrics, region_masks
 from interhf_bench.protocol.spec import ProtocolSpec
 from interhf_bench.results.metrics_file import MetricsFile
+from interhf_bench.scoring.context import ScoringContext
 from interhf_bench.scoring.extractors import ClipFeatureExtractor, FeatureCache
 from interhf_bench.scoring.predictions import PredictionError, find_prediction, load_prediction
 from interhf_bench.scoring.state import ScoreState
@@ -61,6 +62,23 @@ class FrameModel(Protocol):
     ) -> dict[str, np.ndarray]: ...
 
 
+class DetectorMetric(Protocol):
+    """A metric that runs a detector on the generated frames (identity, hand pose).
+
+    ``per_frame`` takes ``(T, H, W, 3)`` uint8 generated frames at the protocol's size and the video's
+    :class:`ScoringContext`, and returns ``{name: (T,)}`` for every name in ``value_names`` (NaN where a
+    frame has no value).
+    """
+
+    name: str
+    value_names: tuple[str, ...]
+
+    @property
+    def settings(self) -> dict[str, Any]: ...
+
+    def per_frame(self, generated: np.ndarray, context: ScoringContext) -> dict[str, np.ndarray]: ...
+
+
 REGION_METRICS = tuple(f"{region}_{name}" for region in REGIONS for name in FRAME_METRICS)
 
 
@@ -71,6 +89,7 @@ def score(
     *,
     frame_models: Sequence[FrameModel] = (),
     extractors: Sequence[ClipFeatureExtractor] = (),
+    detector_metrics: Sequence[DetectorMetric] = (),
     unavailable: dict[str, str] | None = None,
     cache: FeatureCache | None = None,
     progress: bool = True,
@@ -83,6 +102,7 @@ def score(
         pred_dir,
         frame_models=frame_models,
         extractors=extractors,
+        detector_metrics=detector_metrics,
         cache=cache,
         progress=progress,
         workers=workers,
@@ -94,6 +114,7 @@ def score(
         pred_dir,
         frame_models=frame_models,
         extractors=extractors,
+        detector_metrics=detector_metrics,
         unavailable=unavailable,
     )
 
@@ -111,6 +132,7 @@ def accumulate(
     video_ids: Collection[str] | None = None,
     frame_models: Sequence[FrameModel] = (),
     extractors: Sequence[ClipFeatureExtractor] = (),
+    detector_metrics: Sequence[DetectorMetric] = (),
     cache: FeatureCache | None = None,
     progress: bool = True,
     workers: int = DEFAULT_WORKERS,
@@ -145,6 +167,10 @@ def accumulate(
         resized = match_size(video.generated, *video.ground_truth.shape[1:3])
         for model in frame_models:
             values.update(model.per_frame_with_regions(resized, video.ground_truth, video.regions))
+        if detector_metrics:
+            context = _context(dataset, row, protocol, targets)
+            for metric in detector_metrics:
+                values.update(metric.per_frame(resized, context))
         features = {}
         for extractor in extractors:
             reference = (
@@ -165,6 +191,7 @@ def build_metrics_file(
     *,
     frame_models: Sequence[FrameModel] = (),
     extractors: Sequence[ClipFeatureExtractor] = (),
+    detector_metrics: Sequence[DetectorMetric] = (),
     unavailable: dict[str, str] | None = None,
 ) -> MetricsFile:
     """``metrics.json`` from a (possibly merged) state; aggregates follow the manifest's order.
@@ -184,6 +211,7 @@ def build_metrics_file(
         *model_names,
         *REGION_METRICS,
         *(f"{r}_{n}" for r in REGIONS for n in model_names),
+        *(name for metric in detector_metrics for name in metric.value_names),
     ]
     overall = {name: state.frame_metric(name, scored) for name in names}
     per_class = {
@@ -197,6 +225,7 @@ def build_metrics_file(
             per_class[code][extractor.name] = state.frechet_metric(extractor.name, [code], None)
     settings: dict[str, dict[str, object]] = {name: asdict(PixelMetricSpec()) for name in FRAME_METRICS}
     settings.update({m.name: m.settings for m in frame_models})
+    settings.update({m.name: m.settings for m in detector_metrics})
     settings.update({e.name: {"identity": e.identity, **e.settings} for e in extractors})
     order = {row.video_id: index for index, row in enumerate(rows)}
     per_video = state.per_video()
@@ -252,6 +281,15 @@ def _measure_video(
     hand, face = dataset.masks(row.video_id)
     regions = region_masks(hand[targets], face[targets])
     return _MeasuredVideo(generated, ground_truth, regions, _frame_values(generated, ground_truth, regions))
+
+
+def _context(
+    dataset: Dataset, row: ManifestRow, protocol: ProtocolSpec, targets: list[int]
+) -> ScoringContext:
+    """The reference frame and driving keypoints the detector metrics compare against."""
+    keypoints = dataset.keypoints(row.video_id)
+    reference = dataset.frames(row.video_id, [protocol.reference_frame])[0]
+    return ScoringContext(row.video_id, reference, keypoints[targets])
 
 
 def _in_order(work: Callable[[T], R], items: Sequence[T], *, workers: int) -> Iterator[R]:

@@ -14,6 +14,7 @@ import shutil
 import tarfile
 import tempfile
 import urllib.request
+import zipfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -187,6 +188,14 @@ def _fetch(url: str, target: Path, *, progress: bool, label: str) -> None:
 
 
 def _extract_member(archive: Path, member: str, target: Path) -> Path:
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as bundle:
+            try:
+                with bundle.open(member) as handle, open(target, "wb") as out:
+                    shutil.copyfileobj(handle, out)
+            except KeyError:
+                raise WeightsError(f"{archive}: archive has no member {member}") from None
+        return target
     with tarfile.open(archive) as tar:
         try:
             info = tar.getmember(member)

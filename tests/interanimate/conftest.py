@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from interanimate.presets import tiny_components
+from interanimate.presets import TINY_UNET, tiny_components
 
 
 def model_inputs(batch: int = 1, frames: int = 3, size: int = 64, seed: int = 0) -> dict[str, torch.Tensor]:
@@ -15,7 +15,7 @@ def model_inputs(batch: int = 1, frames: int = 3, size: int = 64, seed: int = 0)
     mask = torch.zeros(batch, frames, 1, size, size)
     mask[..., size // 4 : size // 2, size // 8 : size // 2] = 1
     return {
-        "sample": torch.randn(batch, frames, 8, latent, latent, generator=generator),
+        "sample": torch.randn(batch, frames, TINY_UNET["in_channels"], latent, latent, generator=generator),
         "timestep": torch.full((batch,), 0.3),
         "encoder_hidden_states": torch.randn(batch, 1, 32, generator=generator),
         "added_time_ids": torch.tensor([[6.0, 127.0, 0.02]] * batch),
