@@ -104,3 +104,32 @@ def mini_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("mini")
     synthesize_dataset(root, INTERHF_MINI_V1, progress=False)
     return root
+
+
+SCRFD = SHARED / "weights" / "scrfd" / "scrfd.onnx"
+needs_scrfd = pytest.mark.skipif(not SCRFD.is_file(), reason=f"real SCRFD detector not found at {SCRFD}")
+
+
+@pytest.fixture(scope="session")
+def face_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A weights folder with the real SCRFD-2.5G detector and an IResNet-50 ArcFace of random weights.
+
+    The recognizer is imported with ``--allow-unverified`` (its checksum cannot match buffalo_l's), so
+    everything computed with it is marked unverified, as it would be for a user's own file.
+    """
+    import shutil
+
+    from interhf_bench.weights.registry import get_weight
+    from interhf_bench.weights.store import import_file, resolve
+    from tests.face.arcface_standin import export_arcface_standin
+
+    if not SCRFD.is_file():
+        pytest.skip(f"real SCRFD detector not found at {SCRFD}")
+    root = tmp_path_factory.mktemp("face-weights")
+    (root / "scrfd").mkdir()
+    shutil.copyfile(SCRFD, root / "scrfd" / "scrfd.onnx")
+    resolve(get_weight("scrfd-2.5g-kps"), root=root)  # the real file verifies
+    standin = export_arcface_standin(tmp_path_factory.mktemp("arcface") / "iresnet50-random.onnx")
+    import_file(get_weight("arcface-w600k-r50"), standin, allow_unverified=True, root=root)
+    standin.unlink()
+    return root
