@@ -63,7 +63,7 @@ class TrainConfig(BaseModel):
     vae_learning_rate: float = 1e-3
     vae_batch_size: int = Field(1, ge=1)
     vae_kl_weight: float = 1e-6
-    vae_crop: int | None = Field(None, description="train the VAE on random square crops of this size (speed)")
+    vae_crop: int | None = Field(None, description="train the VAE on random square crops of this size")
     vae_deterministic: bool = Field(
         False,
         description="train the VAE as a plain autoencoder (decode the posterior mean) and encode training "

@@ -106,4 +106,3 @@ def calibrate_scaling_factor(
     factor = float(1.0 / torch.cat(latents).float().std())
     vae.register_to_config(scaling_factor=factor)
     return factor
-

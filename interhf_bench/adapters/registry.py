@@ -33,6 +33,14 @@ BUILTIN_METHODS: dict[str, tuple[str, str]] = {
         "interanimate.adapter:InterAnimate",
         "the paper's model (shipped tiny checkpoint by default)",
     ),
+    "mimicmotion": (
+        "baselines.mimicmotion:MimicMotion",
+        "MimicMotion, official code @62f91e1 in its own env (external)",
+    ),
+    "mimicmotion-native": (
+        "baselines.mimicmotion:MimicMotionNative",
+        "MimicMotion in-process: InterAnimate's network without RIS/ID, official weights",
+    ),
 }
 
 

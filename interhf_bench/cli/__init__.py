@@ -12,7 +12,18 @@ import sys
 from collections.abc import Sequence
 
 from interhf_bench import __version__
-from interhf_bench.cli import check_adapter, data, ls, new_adapter, protocol, run, score, validate, weights
+from interhf_bench.cli import (
+    baselines,
+    check_adapter,
+    data,
+    ls,
+    new_adapter,
+    protocol,
+    run,
+    score,
+    validate,
+    weights,
+)
 
 # Commands of the sibling packages, registered by module name so interhf_bench never imports them eagerly.
 EXTERNAL_COMMANDS = ("leaderboard.cli", "interanimate.cli")
@@ -38,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.register(commands)
     protocol.register(commands)
     weights.register(commands)
+    baselines.register(commands)
     for module_name in EXTERNAL_COMMANDS:
         importlib.import_module(module_name).register(commands)
     return parser

@@ -1,0 +1,313 @@
+"""The external-checkout adapter family: a published method's official code, run in its own environment.
+
+The six baselines pin torch and diffusers versions that cannot share one environment, so the suite never
+imports their code. An external adapter declares where the official code lives (repository, pinned
+commit), the environment it needs (a requirements file per method), the weight files it reads inside the
+checkout, and three steps per case:
+
+1. ``prepare_inputs`` writes the method's native inputs into a work folder (reference image, pose
+   renderings in the method's own style, its resolution with documented padding or cropping);
+2. a driver script (``driver_source``), written next to them, runs with the method's interpreter inside
+   its checkout, imports the official modules, calls the official pipeline and saves lossless PNG frames;
+3. ``collect`` reads those frames back into the protocol's frame count and size (dropping anchor frames,
+   cropping grids, undoing padding).
+
+``check_setup`` (``interhf-bench baselines setup``) says precisely what is missing: the checkout, its
+commit, the environment's imports, each weight file (size and sha256 where known) and how to get them.
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from interhf_bench.adapters.api import Adapter, Case
+
+ENVS_DIR = Path(__file__).resolve().parents[2] / "baselines" / "envs"
+CHECKOUT_ENV = "INTERHF_BENCH_CHECKOUTS"  # default parent folder of the official checkouts
+
+
+@dataclass(frozen=True)
+class WeightSpec:
+    """One file the official code reads, relative to its checkout."""
+
+    path: str
+    source: str  # where to get it (URL, HF repo and file)
+    licence: str
+    size: int | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class ExternalSpec:
+    """What an external adapter declares about the official code it runs."""
+
+    repo_url: str
+    commit: str
+    requirements: str  # file name in baselines/envs/
+    imports: tuple[str, ...]  # modules the driver needs, checked by `baselines setup`
+    weights: tuple[WeightSpec, ...]
+    resolution: str  # how the method's native size relates to the protocol's (docs and run_meta)
+    pose_signal: str
+    deviations: tuple[str, ...] = field(default_factory=tuple)
+
+
+class ExternalSettings(BaseModel):
+    """``--method-args`` shared by every external adapter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    checkout: str | None = Field(
+        None, description="the official checkout (default $INTERHF_BENCH_CHECKOUTS/<name>)"
+    )
+    python: str | None = Field(
+        None, description="the method environment's interpreter (default <checkout>/.venv)"
+    )
+    workdir: str | None = Field(None, description="keep each case's inputs and outputs here (debugging)")
+    timeout: float = Field(3600, gt=0, description="seconds per case")
+    seed_offset: int = 0
+
+
+@dataclass
+class SetupCheck:
+    """One line of the setup report."""
+
+    item: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+class ExternalMethodError(RuntimeError):
+    """The official code could not run a case; the message holds its exit status and stderr tail."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_png_frames(frames: np.ndarray, folder: Path, pattern: str = "{:04d}.png") -> list[Path]:
+    """Lossless RGB PNGs, one per frame."""
+    import cv2
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index, frame in enumerate(frames):
+        path = folder / pattern.format(index)
+        if not cv2.imwrite(str(path), np.ascontiguousarray(frame[..., ::-1])):
+            raise OSError(f"{path}: could not write PNG")
+        paths.append(path)
+    return paths
+
+
+def read_png_frames(paths: list[Path]) -> np.ndarray:
+    """``(T, H, W, 3)`` uint8 RGB from image files, or an error naming the unreadable file."""
+    import cv2
+
+    frames = []
+    for path in paths:
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if image is None:
+            raise ExternalMethodError(f"{path}: not a readable image")
+        frames.append(image[..., ::-1])
+    return np.stack(frames)
+
+
+def numbered(folder: Path, glob: str) -> list[Path]:
+    """Files matching ``glob`` in ``folder`` ordered by the number in their name (frame_2 before frame_10)."""
+    import re
+
+    def key(path: Path) -> tuple[int, str]:
+        digits = re.findall(r"\d+", path.stem)
+        return (int(digits[-1]) if digits else -1, path.name)
+
+    return sorted(folder.glob(glob), key=key)
+
+
+class ExternalAdapter(Adapter):
+    """Base class of the adapters that run official code through a driver script."""
+
+    external: ClassVar[ExternalSpec]
+    Settings: ClassVar[type[BaseModel]] = ExternalSettings
+
+    # -- locations -------------------------------------------------------------------------------------
+    @property
+    def checkout(self) -> Path:
+        settings: ExternalSettings = self.settings  # type: ignore[assignment]
+        if settings.checkout:
+            return Path(settings.checkout).expanduser()
+        root = os.environ.get(CHECKOUT_ENV)
+        return Path(root).expanduser() / self.meta.name if root else Path("checkouts") / self.meta.name
+
+    @property
+    def python(self) -> Path:
+        settings: ExternalSettings = self.settings  # type: ignore[assignment]
+        return Path(settings.python) if settings.python else self.checkout / ".venv" / "bin" / "python"
+
+    @classmethod
+    def requirements_path(cls) -> Path:
+        return ENVS_DIR / cls.external.requirements
+
+    # -- setup -----------------------------------------------------------------------------------------
+    def check_setup(self, *, hash_weights: bool = True) -> list[SetupCheck]:
+        """Every precondition of running the official code, each with what is wrong and how to fix it."""
+        spec = self.external
+        checks: list[SetupCheck] = []
+        clone = f"git clone {spec.repo_url} {self.checkout} && git -C {self.checkout} checkout {spec.commit}"
+        if not (self.checkout / ".git").exists():
+            checks.append(SetupCheck("checkout", False, f"{self.checkout} is not a git checkout", clone))
+        else:
+            head = _git_head(self.checkout)
+            ok = head == spec.commit
+            detail = f"{self.checkout} at {head or 'unknown commit'}" + (
+                "" if ok else f", pinned {spec.commit}"
+            )
+            checks.append(
+                SetupCheck("checkout", ok, detail, f"git -C {self.checkout} checkout {spec.commit}")
+            )
+        venv = self.checkout / ".venv"
+        install = f"python -m venv {venv} && {self.python} -m pip install -r {self.requirements_path()}"
+        if not self.python.exists():
+            checks.append(SetupCheck("environment", False, f"interpreter {self.python} not found", install))
+        else:
+            problem = _import_problem(self.python, spec.imports, self.checkout)
+            detail = f"{self.python} imports {', '.join(spec.imports)}" if problem is None else problem
+            checks.append(SetupCheck("environment", problem is None, detail, install))
+        for weight in spec.weights:
+            checks.append(_check_weight(self.checkout, weight, hash_weights))
+        return checks
+
+    def setup(self, device: str) -> None:
+        super().setup(device)
+        problems = [check for check in self.check_setup(hash_weights=False) if not check.ok]
+        if problems:
+            lines = "\n".join(
+                f"  {c.item}: {c.detail}" + (f"\n    fix: {c.fix}" if c.fix else "") for c in problems
+            )
+            raise ExternalMethodError(
+                f"{self.meta.name} is not set up ({len(problems)} problem(s)):\n{lines}\n"
+                f"run `interhf-bench baselines setup {self.meta.name}` for the full report"
+            )
+
+    def run_details(self) -> dict[str, Any]:
+        spec = self.external
+        return {
+            "repo_url": spec.repo_url,
+            "commit": spec.commit,
+            "checkout": str(self.checkout),
+            "python": str(self.python),
+            "resolution": spec.resolution,
+            "pose_signal": spec.pose_signal,
+            "deviations": list(spec.deviations),
+        }
+
+    # -- one case --------------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def prepare_inputs(self, case: Case, workdir: Path) -> dict[str, Any]:
+        """Write the method's native inputs into ``workdir``; returns the driver's job description."""
+
+    @abc.abstractmethod
+    def driver_source(self) -> str:
+        """The driver script: ``python driver.py job.json`` inside the checkout writes PNG frames."""
+
+    @abc.abstractmethod
+    def collect(self, workdir: Path, case: Case) -> np.ndarray:
+        """The driver's frames mapped back to ``(case.num_frames, case.height, case.width, 3)`` uint8."""
+
+    def generate(self, case: Case) -> np.ndarray:
+        settings: ExternalSettings = self.settings  # type: ignore[assignment]
+        if settings.workdir:
+            workdir = Path(settings.workdir) / case.video_id
+            shutil.rmtree(workdir, ignore_errors=True)
+            workdir.mkdir(parents=True)
+            return self._run_case(case, workdir)
+        with tempfile.TemporaryDirectory(prefix=f"{self.meta.name}-") as tmp:
+            return self._run_case(case, Path(tmp))
+
+    def _run_case(self, case: Case, workdir: Path) -> np.ndarray:
+        settings: ExternalSettings = self.settings  # type: ignore[assignment]
+        job = self.prepare_inputs(case, workdir)
+        job.update(
+            {
+                "seed": case.seed + settings.seed_offset,
+                "device": self.device,
+                "output_dir": str(workdir / "out"),
+            }
+        )
+        (workdir / "job.json").write_text(json.dumps(job, indent=2) + "\n")
+        driver = workdir / "driver.py"
+        driver.write_text(self.driver_source())
+        env = {**os.environ, "PYTHONPATH": str(self.checkout.resolve())}
+        result = subprocess.run(
+            [str(self.python), str(driver), str(workdir / "job.json")],
+            cwd=self.checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=settings.timeout,
+            check=False,
+        )
+        if result.returncode != 0:
+            tail = "\n".join(result.stderr.strip().splitlines()[-15:])
+            raise ExternalMethodError(f"{self.meta.name} driver exited with {result.returncode}:\n{tail}")
+        return self.collect(workdir, case)
+
+
+def _git_head(checkout: Path) -> str | None:
+    result = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def _import_problem(python: Path, modules: tuple[str, ...], checkout: Path) -> str | None:
+    code = "import importlib, sys\nfor m in sys.argv[1:]:\n    importlib.import_module(m)\n"
+    env = {**os.environ, "PYTHONPATH": str(checkout.resolve()) if checkout.exists() else ""}
+    try:
+        result = subprocess.run(
+            [str(python), "-c", code, *modules],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+            check=False,
+            cwd=checkout if checkout.exists() else None,
+        )
+    except OSError as exc:
+        return f"{python} cannot run: {exc}"
+    if result.returncode == 0:
+        return None
+    last = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
+    return f"{python} cannot import the method's modules: {last}"
+
+
+def _check_weight(checkout: Path, weight: WeightSpec, hash_weights: bool) -> SetupCheck:
+    path = checkout / weight.path
+    fix = f"get it from {weight.source} into {path} (licence: {weight.licence})"
+    if not path.is_file():
+        return SetupCheck(weight.path, False, "missing", fix)
+    size = path.stat().st_size
+    if weight.size is not None and size != weight.size:
+        return SetupCheck(weight.path, False, f"{size} bytes, expected {weight.size}", fix)
+    if weight.sha256 and hash_weights:
+        digest = file_sha256(path)
+        if digest != weight.sha256:
+            return SetupCheck(weight.path, False, f"sha256 {digest}, expected {weight.sha256}", fix)
+        return SetupCheck(weight.path, True, f"present, sha256 verified ({size} bytes)")
+    known = "size verified" if weight.size is not None else "present (no published size or hash)"
+    return SetupCheck(weight.path, True, f"{known} ({size} bytes)")
