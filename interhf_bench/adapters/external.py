@@ -311,3 +311,31 @@ def _check_weight(checkout: Path, weight: WeightSpec, hash_weights: bool) -> Set
         return SetupCheck(weight.path, True, f"present, sha256 verified ({size} bytes)")
     known = "size verified" if weight.size is not None else "present (no published size or hash)"
     return SetupCheck(weight.path, True, f"{known} ({size} bytes)")
+
+
+def resize_frames(frames: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Frames resized to ``height x width`` (area interpolation when shrinking, bicubic when enlarging)."""
+    import cv2
+
+    if frames.shape[1:3] == (height, width):
+        return frames
+    shrinking = frames.shape[1] > height and frames.shape[2] > width
+    interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
+    return np.stack([cv2.resize(frame, (width, height), interpolation=interpolation) for frame in frames])
+
+
+def pad_to_square(frames: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+    """Frames centred on a black square canvas, and the (top, left) offset that undoes it."""
+    height, width = frames.shape[1:3]
+    side = max(height, width)
+    top, left = (side - height) // 2, (side - width) // 2
+    canvas = np.zeros((len(frames), side, side, 3), np.uint8)
+    canvas[:, top : top + height, left : left + width] = frames
+    return canvas, (top, left)
+
+
+def unpad_from_square(frames: np.ndarray, height: int, width: int, offset: tuple[int, int]) -> np.ndarray:
+    """Square outputs (any side) back to ``height x width``: resized to the padded side, then cropped."""
+    side = max(height, width)
+    top, left = offset
+    return resize_frames(frames, side, side)[:, top : top + height, left : left + width]

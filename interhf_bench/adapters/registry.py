@@ -37,6 +37,10 @@ BUILTIN_METHODS: dict[str, tuple[str, str]] = {
         "baselines.mimicmotion:MimicMotion",
         "MimicMotion, official code @62f91e1 in its own env (external)",
     ),
+    "stableanimator": (
+        "baselines.stableanimator:StableAnimator",
+        "StableAnimator, official code @020e7f2 in its own env (external)",
+    ),
     "mimicmotion-native": (
         "baselines.mimicmotion:MimicMotionNative",
         "MimicMotion in-process: InterAnimate's network without RIS/ID, official weights",

@@ -1,0 +1,89 @@
+"""StableAnimator: inputs as inference_basic.py reads them, its arguments, its output layout."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from baselines.stableanimator import DRIVER, StableAnimator, StableAnimatorSettings
+from interhf_bench.adapters.api import Case
+from interhf_bench.adapters.external import ExternalMethodError, write_png_frames
+from interhf_bench.data.dataset import Dataset
+from interhf_bench.protocol import get_protocol
+from interhf_bench.runner.cases import build_case
+
+# inference_basic.py's argparse options at 020e7f2
+OFFICIAL_OPTIONS = {
+    "--pretrained_model_name_or_path", "--validation_image", "--validation_control_folder", "--output_dir",
+    "--height", "--width", "--guidance_scale", "--num_inference_steps", "--posenet_model_name_or_path",
+    "--face_encoder_model_name_or_path", "--unet_model_name_or_path", "--tile_size", "--overlap",
+    "--noise_aug_strength", "--frames_overlap", "--gradient_checkpointing", "--revision",
+    "--decode_chunk_size",
+}  # fmt: skip
+
+
+def official_order(folder: str) -> list[str]:
+    """inference_basic.load_images_from_folder's file order, written out from the official code."""
+    names = [name for name in os.listdir(folder) if name.endswith(".png")]
+    return sorted(names, key=lambda name: int(name.split("_")[1].split(".")[0]))
+
+
+@pytest.fixture(scope="module")
+def mini_case(mini_dataset: Path) -> Case:
+    dataset = Dataset(mini_dataset)
+    return build_case(
+        dataset, next(iter(dataset)), get_protocol("interhf-mini-v1"), 0, with_ground_truth=False
+    )
+
+
+def test_pose_frames_are_named_and_ordered_as_the_official_loader_reads_them(
+    mini_case: Case, tmp_path: Path
+) -> None:
+    job = StableAnimator(StableAnimatorSettings(checkout=str(tmp_path))).prepare_inputs(mini_case, tmp_path)
+    order = official_order(job["poses"])
+    assert order == [f"frame_{i}.png" for i in range(mini_case.num_frames)]  # frame_10 after frame_9
+    poses = mini_case.pose_images()
+    for index in (0, 9, 10, mini_case.num_frames - 1):
+        image = cv2.imread(str(Path(job["poses"]) / order[index]))[..., ::-1]
+        np.testing.assert_array_equal(image, poses[index])
+    assert cv2.imread(job["reference"]).shape == (mini_case.height, mini_case.width, 3)
+    assert (job["width"], job["height"]) == (576, 960) and job["width"] / job["height"] == pytest.approx(0.6)
+
+
+def test_the_driver_passes_only_official_options_and_imports_only_the_standard_library() -> None:
+    tree = ast.parse(DRIVER)
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= {"json", "runpy", "sys", "pathlib"}
+    options = {
+        node.value.split("=")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("--")
+    }
+    assert options <= OFFICIAL_OPTIONS and "--validation_control_folder" in options
+
+
+def test_the_collector_reads_animated_images_in_numeric_order_and_resizes(
+    mini_case: Case, tmp_path: Path
+) -> None:
+    adapter = StableAnimator(StableAnimatorSettings(checkout=str(tmp_path)))
+    shape = (mini_case.num_frames, 960, 576, 3)
+    frames = np.zeros(shape, np.uint8)
+    frames[:, :, :, 0] = np.arange(mini_case.num_frames)[:, None, None] * 10  # frame i is red level 10 i
+    write_png_frames(frames, tmp_path / "out" / "animated_images", "frame_{}.png")
+    collected = adapter.collect(tmp_path, mini_case)
+    assert collected.shape == (mini_case.num_frames, mini_case.height, mini_case.width, 3)
+    np.testing.assert_array_equal(collected[:, 0, 0, 0], np.arange(mini_case.num_frames) * 10)
+    (tmp_path / "out" / "animated_images" / "frame_3.png").unlink()
+    with pytest.raises(ExternalMethodError, match="frames, expected"):
+        adapter.collect(tmp_path, mini_case)
+
+
+def test_the_fixed_seed_is_declared_as_a_deviation(tmp_path: Path) -> None:
+    details = StableAnimator(StableAnimatorSettings(checkout=str(tmp_path))).run_details()
+    assert any("23123134" in deviation for deviation in details["deviations"])
