@@ -37,6 +37,10 @@ BUILTIN_METHODS: dict[str, tuple[str, str]] = {
         "baselines.mimicmotion:MimicMotion",
         "MimicMotion, official code @62f91e1 in its own env (external)",
     ),
+    "animateanyone": (
+        "baselines.animateanyone:AnimateAnyone",
+        "AnimateAnyone via Moore-AnimateAnyone @a914ef3 in its own env (external)",
+    ),
     "stableanimator": (
         "baselines.stableanimator:StableAnimator",
         "StableAnimator, official code @020e7f2 in its own env (external)",
