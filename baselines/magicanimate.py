@@ -1,0 +1,203 @@
+"""MagicAnimate, run by its official pipeline (magic-research/magic-animate @ d2bc3bc).
+
+**Pose signal: DensePose, which this suite cannot produce.** MagicAnimate is driven by DensePose part
+renderings (detectron2 DensePose R-50, rendered as in its demo videos; the repository ships no extractor,
+see its issue #18, ``Flode-Labs/vid2densepose`` is the community tool). The adapter never substitutes
+another signal: it needs ``--method-args densepose=DIR``, where ``DIR/<video_id>.mp4`` (or
+``DIR/<video_id>/`` with one PNG per frame) holds the DensePose renderings of the test video's target
+frames (the protocol's frame count and aspect ratio), made by the user from the ground-truth video.
+
+The driver runs the official ``magicanimate.pipelines.animation.main`` on a one-case config
+(``configs/prompts/animation.yaml``'s values: 25 DDIM steps, guidance 7.5, midup fusion, L 16, size
+512) with the case's seed, and replaces only its ``save_videos_grid`` so that the result is written as
+PNG frames instead of a 25 fps lossy mp4. MagicAnimate runs on 512x512 squares (it stretches any other
+input): the protocol's 384x640 frames are padded to 640x640 with black, resized to 512, and the result
+is resized back and un-padded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import Field
+
+from interhf_bench.adapters.api import AdapterMeta, Case
+from interhf_bench.adapters.external import (
+    ExternalAdapter,
+    ExternalMethodError,
+    ExternalSettings,
+    ExternalSpec,
+    WeightSpec,
+    numbered,
+    pad_to_square,
+    read_png_frames,
+    resize_frames,
+    unpad_from_square,
+    write_png_frames,
+)
+from interhf_bench.io.video import read_video, write_video
+
+COMMIT = "d2bc3bc3c9cc3dadeedef8a02668dd5582d10a01"
+HF = "https://huggingface.co/zcxu-eric/MagicAnimate/tree/main"
+SIZE = 512
+
+DRIVER = '''"""InterHF-Bench's MagicAnimate driver: the official animation.main, results saved as PNGs."""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from omegaconf import OmegaConf
+from PIL import Image
+
+import magicanimate.pipelines.animation as animation
+
+job = json.loads(Path(sys.argv[1]).read_text())
+out = Path(job["output_dir"])
+saved = []
+
+
+def save_result_frames(videos, path, *args, **kwargs):
+    """The first call saves the generated video (1, c, t, h, w) in [0, 1]; the grid call is skipped."""
+    if saved:
+        return
+    frames = (videos[0].permute(1, 2, 3, 0).clamp(0, 1).float().cpu().numpy() * 255).round().astype(np.uint8)
+    out.mkdir(parents=True, exist_ok=True)
+    for index, frame in enumerate(frames):
+        Image.fromarray(frame).save(out / f"{index:04d}.png")
+    saved.append(path)
+
+
+animation.save_videos_grid = save_result_frames
+config = OmegaConf.load("configs/prompts/animation.yaml")
+config.savename = "interhf-" + Path(job["output_dir"]).parent.name
+config.seed = [job["seed"]]
+config.steps = job["steps"]
+config.guidance_scale = job["guidance_scale"]
+config.source_image = [job["reference"]]
+config.video_path = [job["densepose"]]
+config_path = Path(job["output_dir"]).parent / "animation.yaml"
+OmegaConf.save(config, config_path)
+animation.main(argparse.Namespace(config=str(config_path), dist=False, rank=0, world_size=1))
+'''
+
+
+class MagicAnimateSettings(ExternalSettings):
+    densepose: str | None = Field(
+        None, description="folder of DensePose renderings: <video_id>.mp4 or <video_id>/*.png, target frames"
+    )
+    steps: int = Field(25, ge=1)
+    guidance_scale: float = Field(7.5, ge=1)
+
+
+class MagicAnimate(ExternalAdapter):
+    meta = AdapterMeta(
+        name="magicanimate",
+        display_name="MagicAnimate",
+        description="official MagicAnimate (SD1.5, appearance net, DensePose ControlNet); DensePose given",
+        kind="external",
+        paper_url="https://arxiv.org/abs/2311.16498",
+        code_url="https://github.com/magic-research/magic-animate",
+        code_commit=COMMIT,
+        license="LICENSE BSD-3-Clause, but file headers reserve all rights to ByteDance; weights BSD-3",
+        native_height=SIZE,
+        native_width=SIZE,
+        citation="Xu et al., MagicAnimate: Temporally Consistent Human Image Animation using Diffusion "
+        "Model, CVPR 2024",
+    )
+    Settings = MagicAnimateSettings
+    external = ExternalSpec(
+        repo_url="https://github.com/magic-research/magic-animate",
+        commit=COMMIT,
+        requirements="magicanimate.txt",
+        imports=("torch", "xformers", "diffusers", "omegaconf", "magicanimate.pipelines.animation"),
+        weights=(
+            WeightSpec(
+                "pretrained_models/MagicAnimate/temporal_attention/temporal_attention.ckpt",
+                HF,
+                "bsd-3-clause",
+            ),
+            WeightSpec(
+                "pretrained_models/MagicAnimate/appearance_encoder/diffusion_pytorch_model.safetensors",
+                HF,
+                "bsd-3-clause",
+            ),
+            WeightSpec("pretrained_models/MagicAnimate/densepose_controlnet/config.json", HF, "bsd-3-clause"),
+            WeightSpec(
+                "pretrained_models/stable-diffusion-v1-5/unet/diffusion_pytorch_model.bin",
+                "runwayml/stable-diffusion-v1-5 (tokenizer, text_encoder, unet)",
+                "CreativeML OpenRAIL-M",
+            ),
+            WeightSpec(
+                "pretrained_models/sd-vae-ft-mse/diffusion_pytorch_model.bin",
+                "stabilityai/sd-vae-ft-mse",
+                "MIT",
+            ),
+        ),
+        resolution="512x512: the protocol's frames padded to a square with black, resized; undone afterwards",
+        pose_signal="DensePose renderings supplied by the user (densepose=DIR); the suite cannot make them",
+        deviations=(
+            "DensePose comes from the user's own extraction; record how it was made beside the results",
+            "result frames saved as PNGs from the pipeline output instead of the 25 fps mp4",
+            "the released weights are used as is; the paper retrained baselines on InterHF",
+        ),
+    )
+
+    def densepose_frames(self, case: Case) -> np.ndarray:
+        """The user's DensePose renderings of the case's target frames, checked."""
+        settings: MagicAnimateSettings = self.settings  # type: ignore[assignment]
+        if settings.densepose is None:
+            raise ExternalMethodError(
+                "magicanimate is driven by DensePose renderings, which this suite cannot produce: pass "
+                "--method-args densepose=DIR with DIR/<video_id>.mp4 or DIR/<video_id>/*.png "
+                "(see docs/baselines.md)"
+            )
+        root = Path(settings.densepose)
+        video, folder = root / f"{case.video_id}.mp4", root / case.video_id
+        if video.is_file():
+            frames = read_video(video)
+        elif folder.is_dir():
+            frames = read_png_frames(numbered(folder, "*.png"))
+        else:
+            raise ExternalMethodError(
+                f"no DensePose renderings for {case.video_id}: neither {video} nor {folder}/"
+            )
+        if len(frames) != case.num_frames:
+            where = video if video.is_file() else folder
+            raise ExternalMethodError(
+                f"{where}: {len(frames)} DensePose frames, the case has {case.num_frames}"
+            )
+        aspect = frames.shape[2] / frames.shape[1]
+        if abs(aspect - case.width / case.height) > 0.02:
+            raise ExternalMethodError(
+                f"DensePose frames of {case.video_id} are {frames.shape[2]}x{frames.shape[1]}, not the "
+                f"protocol's {case.width}x{case.height} aspect"
+            )
+        return resize_frames(frames, case.height, case.width)
+
+    def prepare_inputs(self, case: Case, workdir: Path) -> dict[str, Any]:
+        settings: MagicAnimateSettings = self.settings  # type: ignore[assignment]
+        densepose, _ = pad_to_square(self.densepose_frames(case))
+        reference, _ = pad_to_square(case.reference[None])
+        write_png_frames(resize_frames(reference, SIZE, SIZE), workdir, "reference.png")
+        write_video(workdir / "densepose.mp4", resize_frames(densepose, SIZE, SIZE), case.fps)
+        return {
+            "reference": str(workdir / "reference.png"),
+            "densepose": str(workdir / "densepose.mp4"),
+            "steps": settings.steps,
+            "guidance_scale": settings.guidance_scale,
+        }
+
+    def driver_source(self) -> str:
+        return DRIVER
+
+    def collect(self, workdir: Path, case: Case) -> np.ndarray:
+        paths = numbered(workdir / "out", "*.png")
+        if len(paths) != case.num_frames:
+            raise ExternalMethodError(f"{workdir / 'out'}: {len(paths)} frames, expected {case.num_frames}")
+        side = max(case.height, case.width)
+        offset = ((side - case.height) // 2, (side - case.width) // 2)
+        return unpad_from_square(read_png_frames(paths), case.height, case.width, offset)
