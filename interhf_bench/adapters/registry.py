@@ -41,6 +41,10 @@ BUILTIN_METHODS: dict[str, tuple[str, str]] = {
         "baselines.animateanyone:AnimateAnyone",
         "AnimateAnyone via Moore-AnimateAnyone @a914ef3 in its own env (external)",
     ),
+    "dispose": (
+        "baselines.dispose:DisPose",
+        "DisPose, official code @c38ab13 in its own env (external)",
+    ),
     "magicanimate": (
         "baselines.magicanimate:MagicAnimate",
         "MagicAnimate, official code @d2bc3bc (external); needs user-supplied DensePose",

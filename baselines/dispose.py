@@ -1,0 +1,243 @@
+"""DisPose, run by its official code (lihxxx/DisPose @ c38ab13): MimicMotion plus a ControlNet fed with
+dense motion (CMP flow from sparse keypoint trajectories) and DIFT reference features.
+
+DisPose's ``inference_ctrl.preprocess`` reads a raw driving video and runs DWPose on it; it also derives
+the keypoint trajectories and the CMP flow from those keypoints. The benchmark gives keypoints, so the
+driver runs the official ``preprocess`` and ``run_pipeline`` unchanged and replaces only DWPose's network
+(``DWposeDetector.pose_estimation``, the YOLOX + DW-LL pair) with the dataset's keypoints in that
+network's output format (134 points: OpenPose-18 body with the neck, feet, 68 face points, two hands).
+Everything downstream is official: the normalisation, the rescaling of the driving skeleton onto the
+reference body, the pose rendering, DIFT, CMP, the trajectories and the sampler. The driving "video"
+DisPose opens is a black placeholder with one frame per target frame (its pixels are never read: only
+DWPose looked at them). Frame 0 (the reference pose) is dropped, as the official script does.
+
+Resolution: ``resolution=384`` gives exactly the protocol's 384x640 (DisPose's portrait rule, as
+MimicMotion's); the official 576 would run at 576x1024 and be resized back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import Field
+
+from interhf_bench.adapters.api import AdapterMeta, Case
+from interhf_bench.adapters.external import (
+    ExternalAdapter,
+    ExternalMethodError,
+    ExternalSettings,
+    ExternalSpec,
+    WeightSpec,
+    numbered,
+    read_png_frames,
+    resize_frames,
+    write_png_frames,
+)
+from interhf_bench.io.video import write_video
+
+COMMIT = "c38ab1329c756ab18fd0cdf8a49b915986ae37e6"
+MMPOSE_TO_OPENPOSE = (
+    (17, 6, 8, 10, 7, 9, 12, 14, 16, 13, 15, 2, 1, 4, 3),
+    (1, 2, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17),
+)
+"""DWPose's Wholebody: after inserting the neck at 17, body points move from these indices to those."""
+
+
+def wholebody_output(keypoints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """COCO-WholeBody ``(..., 133, 3)`` to DWPose ``Wholebody``'s output: ``(..., 134, 2)`` points and scores.
+
+    The neck (mean of the shoulders, score 1 when both shoulders score above 0.3, else 0) is inserted at
+    17 and the body is reordered into OpenPose's order, as ``Wholebody.__call__`` does.
+    """
+    shoulders = keypoints[..., [5, 6], :]
+    neck = shoulders.mean(-2)
+    neck[..., 2] = np.logical_and(shoulders[..., 0, 2] > 0.3, shoulders[..., 1, 2] > 0.3)
+    points = np.concatenate([keypoints[..., :17, :], neck[..., None, :], keypoints[..., 17:, :]], axis=-2)
+    source, target = MMPOSE_TO_OPENPOSE
+    points[..., list(target), :] = points[..., list(source), :]
+    return points[..., :2].astype(np.float32), points[..., 2].astype(np.float32)
+
+
+DRIVER = '''"""InterHF-Bench's DisPose driver: official preprocess and run_pipeline, DWPose's net replaced."""
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from omegaconf import OmegaConf
+from PIL import Image
+
+import inference_ctrl as official
+from mimicmotion.dwpose import preprocess as dwpose_preprocess
+from mimicmotion.utils.loader import create_ctrl_pipeline
+
+job = json.loads(Path(sys.argv[1]).read_text())
+arrays = np.load(job["keypoints"])
+height, width = job["height"], job["width"]
+
+
+class DatasetKeypoints:
+    """Stands in for DWPose's Wholebody: the reference image gets the reference keypoints (moved by the
+    official resize-and-crop), the placeholder video frames get the driving keypoints in order."""
+
+    def __init__(self):
+        self.next_frame = 0
+
+    def __call__(self, image):
+        if image.any():  # the reference image (the placeholder video is black)
+            h, w = image.shape[:2]
+            if height / width < h / w:
+                h_resize, w_resize = h, math.ceil(h / (height / width))
+            else:
+                h_resize, w_resize = math.ceil(w * height / width), w
+            top, left = int(round((h_resize - h) / 2.0)), int(round((w_resize - w) / 2.0))
+            points = arrays["reference_points"].copy()
+            points[..., 0] = points[..., 0] * w_resize / width - left
+            points[..., 1] = points[..., 1] * h_resize / height - top
+            return points, arrays["reference_scores"].copy()
+        index = self.next_frame
+        self.next_frame += 1
+        return arrays["driving_points"][index].copy(), arrays["driving_scores"][index].copy()
+
+
+if job["float16"]:
+    torch.set_default_dtype(torch.float16)  # as inference_ctrl.main does without --no_use_float16
+device = official.device
+dwpose_preprocess.dwprocessor.pose_estimation = DatasetKeypoints()
+dwpose_preprocess.dwprocessor.release_memory = lambda: None
+torch.manual_seed(job["seed"])  # DIFT draws unseeded noise
+config = OmegaConf.create({
+    "base_model_path": job["base_model"], "dift_model_path": job["dift_model"],
+    "ckpt_path": job["mimicmotion_checkpoint"], "controlnet_path": job["dispose_checkpoint"],
+})
+task = OmegaConf.create({
+    "num_frames": job["tile_size"], "frames_overlap": job["tile_overlap"], "resolution": job["resolution"],
+    "num_inference_steps": job["num_inference_steps"], "noise_aug_strength": job["noise_aug_strength"],
+    "guidance_scale": job["guidance_scale"], "sample_stride": 1,
+    "decode_chunk_size": job["decode_chunk_size"],
+    "fps": 15, "seed": job["seed"],
+})
+with torch.no_grad():
+    pipeline = create_ctrl_pipeline(config, device)
+    inputs = official.preprocess(job["driving"], job["reference"], config.dift_model_path,
+                                 resolution=task.resolution, sample_stride=task.sample_stride)
+    # preprocess returns the poses first; run_pipeline takes the image first
+    pose_pixels, image_pixels, *conditions = inputs
+    frames = official.run_pipeline(pipeline, image_pixels, pose_pixels, *conditions, device, task)
+out = Path(job["output_dir"])
+out.mkdir(parents=True, exist_ok=True)
+for index, frame in enumerate(frames.permute(0, 2, 3, 1).numpy()):
+    Image.fromarray(frame).save(out / f"{index:04d}.png")
+'''
+
+
+class DisPoseSettings(ExternalSettings):
+    base_model: str = Field("./pretrained_weights/stable-video-diffusion-img2vid-xt-1-1")
+    dift_model: str = Field("./pretrained_weights/stable-diffusion-v1-5")
+    mimicmotion_checkpoint: str = Field("./pretrained_weights/MimicMotion_1-1.pth")
+    dispose_checkpoint: str = Field("./pretrained_weights/DisPose.pth")
+    resolution: int = Field(384, ge=64, description="short side; 384 is the protocol's 384x640")
+    num_inference_steps: int = Field(25, ge=1)
+    guidance_scale: float = Field(2.0, gt=1)
+    tile_size: int = Field(16, ge=2)
+    tile_overlap: int = Field(6, ge=0)
+    noise_aug_strength: float = Field(0.0, ge=0)
+    decode_chunk_size: int = Field(8, ge=1)
+    float16: bool = True
+
+
+class DisPose(ExternalAdapter):
+    meta = AdapterMeta(
+        name="dispose",
+        display_name="DisPose",
+        description="official DisPose (MimicMotion + motion-field ControlNet + DIFT) in its own environment",
+        kind="external",
+        paper_url="https://arxiv.org/abs/2412.09349",
+        code_url="https://github.com/lihxxx/DisPose",
+        code_commit=COMMIT,
+        license="no licence file (all rights reserved; research use by courtesy) + MimicMotion and SVD terms",
+        native_height=1024,
+        native_width=576,
+        citation="Li et al., DisPose: Disentangling Pose Guidance for Controllable Human Image Animation, "
+        "ICLR 2025",
+    )
+    Settings = DisPoseSettings
+    external = ExternalSpec(
+        repo_url="https://github.com/lihxxx/DisPose",
+        commit=COMMIT,
+        requirements="dispose.txt",
+        imports=("torch", "diffusers", "decord", "omegaconf", "inference_ctrl"),
+        weights=(
+            WeightSpec(
+                "pretrained_weights/DisPose.pth", "https://huggingface.co/lihxxx/DisPose", "none stated"
+            ),
+            WeightSpec(
+                "pretrained_weights/MimicMotion_1-1.pth",
+                "https://huggingface.co/tencent/MimicMotion/resolve/main/MimicMotion_1-1.pth",
+                "tencent/MimicMotion (HF 'other')",
+            ),
+            WeightSpec(
+                "pretrained_weights/stable-video-diffusion-img2vid-xt-1-1/unet/config.json",
+                "stabilityai/stable-video-diffusion-img2vid-xt-1-1 (gated)",
+                "stable-video-diffusion-1-1-nc-community",
+            ),
+            WeightSpec(
+                "pretrained_weights/stable-diffusion-v1-5/unet/config.json",
+                "runwayml/stable-diffusion-v1-5 (fp16 variant, for DIFT)",
+                "CreativeML OpenRAIL-M",
+            ),
+            WeightSpec(
+                "mimicmotion/modules/cmp/experiments/semiauto_annot/resnet50_vip+mpii_liteflow/checkpoints/"
+                "ckpt_iter_42000.pth.tar",
+                "HF MyNiuuu/MOFA-Video-Hybrid (CMP checkpoint)",
+                "MOFA-Video terms",
+            ),
+        ),
+        resolution="resolution=384: the protocol's 384x640 exactly (other sizes are resized back)",
+        pose_signal="the dataset's keypoints in place of DWPose's network output; the rest of DisPose's "
+        "preprocessing (rescaling onto the reference body, rendering, trajectories, CMP, DIFT) is official",
+        deviations=(
+            "DWPose's network is replaced by the dataset's keypoints (a black placeholder stands in for the "
+            "driving video, whose pixels only DWPose read)",
+            "resolution 384 instead of the example's 576, to run at the protocol's size",
+            "the released weights are used as is; the paper retrained baselines on InterHF",
+        ),
+    )
+
+    def prepare_inputs(self, case: Case, workdir: Path) -> dict[str, Any]:
+        settings: DisPoseSettings = self.settings  # type: ignore[assignment]
+        reference_points, reference_scores = wholebody_output(case.reference_pose[None])
+        driving_points, driving_scores = wholebody_output(case.poses[:, None])
+        np.savez(
+            workdir / "keypoints.npz",
+            reference_points=reference_points,
+            reference_scores=reference_scores,
+            driving_points=driving_points,
+            driving_scores=driving_scores,
+        )
+        write_png_frames(case.reference[None], workdir, "reference.png")
+        placeholder = np.zeros((case.num_frames, case.height, case.width, 3), np.uint8)
+        write_video(workdir / "driving.mp4", placeholder, 15, encoding="compatible")
+        return {
+            "reference": str(workdir / "reference.png"),
+            "driving": str(workdir / "driving.mp4"),
+            "keypoints": str(workdir / "keypoints.npz"),
+            "height": case.height,
+            "width": case.width,
+            **settings.model_dump(exclude=set(ExternalSettings.model_fields)),
+        }
+
+    def driver_source(self) -> str:
+        return DRIVER
+
+    def collect(self, workdir: Path, case: Case) -> np.ndarray:
+        paths = numbered(workdir / "out", "*.png")
+        if len(paths) != case.num_frames:
+            raise ExternalMethodError(
+                f"{workdir / 'out'}: {len(paths)} frames, expected {case.num_frames} (reference pose dropped)"
+            )
+        return resize_frames(read_png_frames(paths), case.height, case.width)
