@@ -41,6 +41,10 @@ BUILTIN_METHODS: dict[str, tuple[str, str]] = {
         "baselines.animateanyone:AnimateAnyone",
         "AnimateAnyone via Moore-AnimateAnyone @a914ef3 in its own env (external)",
     ),
+    "disco": (
+        "baselines.disco:DisCo",
+        "DisCo, official demo path @c4fa48a (external); needs a person mask",
+    ),
     "dispose": (
         "baselines.dispose:DisPose",
         "DisPose, official code @c38ab13 in its own env (external)",

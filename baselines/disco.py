@@ -1,0 +1,222 @@
+"""DisCo, run by its official demo path (Wangt-CN/DisCo @ c4fa48a): the model and trainer of
+``human_img_edit_gradio.ipynb`` (config ``app_demo_image_edit.py``, the fine-tuning checkpoint's
+arguments from ``config/bash_command/tiktok_cfg.sh``), one ``Agent_LDM.eval_demo_run_masked`` call per
+target frame (DisCo is an image model: frames are generated independently).
+
+Inputs, as DisCo's demo takes them: the reference foreground (the reference with everything outside the
+person black), the reference background (the person black) and a body-only OpenPose skeleton drawn by
+DisCo's own ``coco2openpose`` from the frame's 17 COCO body points (DisCo sees no hands and no face).
+
+**Person mask.** DisCo's foreground/background split comes from Grounded-SAM, which this suite does not
+run. Give either ``reference_masks=DIR`` (``DIR/<video_id>.png``: the reference frame's person mask,
+non-zero = person, at the protocol's size, e.g. from Grounded-SAM as DisCo's ``annotator/grounded-sam``
+makes them), or ``mask_source=mediapipe-selfie`` to use MediaPipe's bundled selfie segmentation (person
+probability > 0.5) instead, a different segmenter recorded in ``run_meta.json``. Without either the
+adapter stops; it never invents a mask.
+
+Resolution: DisCo runs at 256x256 and centre-crops non-square inputs to a square, so the protocol's frame
+is padded to a square with black (which DisCo's masks treat as the region to generate), and the 256x256
+results are resized back and un-padded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field
+
+from interhf_bench.adapters.api import AdapterMeta, Case
+from interhf_bench.adapters.external import (
+    ExternalAdapter,
+    ExternalMethodError,
+    ExternalSettings,
+    ExternalSpec,
+    WeightSpec,
+    numbered,
+    pad_to_square,
+    read_png_frames,
+    unpad_from_square,
+    write_png_frames,
+)
+
+COMMIT = "c4fa48a530729b3aec0bb46919f9006dbc2c9a30"
+SIZE = 256
+ONEDRIVE = "the DisCo README's OneDrive links (fine-tuned TikTok checkpoints, with CFG)"
+
+DRIVER = '''"""InterHF-Bench's DisCo driver: the official demo's model and trainer, one call per frame."""
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.update({"WANDB_ENABLE": "0", "AZFUSE_USE_FUSE": "0", "NCCL_ASYNC_ERROR_HANDLING": "0"})
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from agent import Agent_LDM  # noqa: E402
+from config import BasicArgs  # noqa: E402
+from utils.args import sharedArgs  # noqa: E402
+from utils.dist import dist_init  # noqa: E402
+from easydict import EasyDict as edict  # noqa: E402
+from utils.wutils_ldm import import_filename  # noqa: E402
+
+job = json.loads(Path(sys.argv[1]).read_text())
+command = [
+    "--cf", "config/ref_attn_clip_combine_controlnet/app_demo_image_edit.py", "--eval_visu", "True",
+    "--root_dir", job["root_dir"], "--local_eval_batch_size", "1", "--log_dir", job["output_dir"] + "/log",
+    "--fix_dist_seed", "True", "--unet_unfreeze_type", "null", "--guidance_scale", str(job["guidance_scale"]),
+    "--refer_sdvae", "True", "--ref_null_caption", "False", "--combine_clip_local", "True",
+    "--combine_use_mask", "True", "--conds", "poses", "masks", "--pretrained_model", job["checkpoint"],
+    "--eval_save_filename", "interhf",
+]
+parsed = sharedArgs.parser.parse_args(args=command)
+BasicArgs.root_dir = parsed.root_dir
+parsed.pretrained_model_path = os.path.join(parsed.root_dir, parsed.pretrained_model_path)
+args = edict(vars(parsed))
+given = {arg[2:] for arg in command if arg.startswith("--")}
+for key, value in vars(import_filename(parsed.cf).Args).items():  # the config file fills what was not given
+    if key not in given:
+        setattr(args, key, value)
+args.n_gpu = args.local_size = torch.cuda.device_count()
+dist_init(args)
+args.dist, args.nodes, args.world_size = args.distributed, args.num_nodes, args.num_gpus
+args.eval_batch_size = args.local_eval_batch_size * args.world_size
+cf = import_filename(args.cf)
+model = cf.Net(args)
+dataset = import_filename(args.dataset_cf).BaseDataset(args, args.val_yaml, split="val")
+trainer = Agent_LDM(args=args, model=model)
+trainer.eval_demo_pre()
+
+foreground = Image.open(job["foreground"]).convert("RGB")
+background = Image.open(job["background"]).convert("RGB")
+poses = json.loads(Path(job["poses"]).read_text())
+out = Path(job["output_dir"])
+out.mkdir(parents=True, exist_ok=True)
+for index, coco_points in enumerate(poses):
+    torch.manual_seed(job["seed"] + index)
+    skeleton = dataset.coco2openpose(foreground, coco_points)
+    image = trainer.eval_demo_run_masked([foreground, background, skeleton], eval_dataset=dataset)
+    image = image[0] if isinstance(image, (list, tuple)) else image
+    Image.fromarray(np.asarray(image.convert("RGB"))).save(out / f"{index:04d}.png")
+'''
+
+
+class DisCoSettings(ExternalSettings):
+    root_dir: str = Field(".", description="DisCo's root_dir: holds diffusers/sd-image-variations-diffusers")
+    checkpoint: str = Field(
+        "checkpoints/tiktok_cfg/mp_rank_00_model_states.pt", description="fine-tuned weights"
+    )
+    guidance_scale: float = Field(1.5, ge=1, description="1.5 for the CFG checkpoints (tiktok_cfg.sh)")
+    reference_masks: str | None = Field(
+        None, description="folder of <video_id>.png person masks (Grounded-SAM)"
+    )
+    mask_source: Literal["user", "mediapipe-selfie"] = "user"
+
+
+def coco_body_points(keypoints: np.ndarray, threshold: float = 0.3) -> list[list[float]]:
+    """The 17 COCO body points as DisCo's ``coco2openpose`` takes them: ``[x, y]``, ``[-1, -1]`` if absent."""
+    return [[float(x), float(y)] if score > threshold else [-1.0, -1.0] for x, y, score in keypoints[:17]]
+
+
+def selfie_person_mask(frame: np.ndarray) -> np.ndarray:
+    """MediaPipe's bundled selfie segmentation (person probability > 0.5), the opt-in stand-in."""
+    from interhf_bench.pose.backends.mediapipe_wholebody import _import_mediapipe
+
+    solutions = _import_mediapipe().solutions
+    with solutions.selfie_segmentation.SelfieSegmentation(model_selection=0) as segmenter:
+        result = segmenter.process(np.ascontiguousarray(frame))
+    return np.asarray(result.segmentation_mask) > 0.5
+
+
+class DisCo(ExternalAdapter):
+    meta = AdapterMeta(
+        name="disco",
+        display_name="DisCo",
+        description="official DisCo (SD image variations, pose and background ControlNets), per frame, 256",
+        kind="external",
+        paper_url="https://arxiv.org/abs/2307.00040",
+        code_url="https://github.com/Wangt-CN/DisCo",
+        code_commit=COMMIT,
+        license="code Apache-2.0; checkpoints: no stated licence (OneDrive)",
+        native_height=SIZE,
+        native_width=SIZE,
+        citation="Wang et al., DisCo: Disentangled Control for Realistic Human Dance Generation, CVPR 2024",
+    )
+    Settings = DisCoSettings
+    external = ExternalSpec(
+        repo_url="https://github.com/Wangt-CN/DisCo",
+        commit=COMMIT,
+        requirements="disco.txt",
+        imports=("torch", "diffusers", "easydict", "agent", "utils.args"),
+        weights=(
+            WeightSpec("checkpoints/tiktok_cfg/mp_rank_00_model_states.pt", ONEDRIVE, "not stated"),
+            WeightSpec(
+                "diffusers/sd-image-variations-diffusers/unet/config.json",
+                "lambdalabs/sd-image-variations-diffusers (into ROOT_DIR/diffusers/)",
+                "CreativeML OpenRAIL-M",
+            ),
+        ),
+        resolution="256x256: the protocol's frames padded to a square with black, resized; undone afterwards",
+        pose_signal="body-only OpenPose skeleton from the dataset's 17 COCO body points (DisCo's own "
+        "coco2openpose); no hands or face, by DisCo's design",
+        deviations=(
+            "the person mask is user-supplied (Grounded-SAM) or MediaPipe selfie segmentation when asked for",
+            "frames are generated independently (DisCo's image model), one seed per frame",
+            "the released fine-tuned checkpoint is used as is; the paper retrained baselines on InterHF",
+        ),
+    )
+
+    def person_mask(self, case: Case) -> np.ndarray:
+        settings: DisCoSettings = self.settings  # type: ignore[assignment]
+        if settings.mask_source == "mediapipe-selfie":
+            return selfie_person_mask(case.reference)
+        if settings.reference_masks is None:
+            raise ExternalMethodError(
+                "disco needs the reference frame's person mask (DisCo uses Grounded-SAM, which this suite "
+                "does not run): pass --method-args reference_masks=DIR (DIR/<video_id>.png) or "
+                "mask_source=mediapipe-selfie (see docs/baselines.md)"
+            )
+        path = Path(settings.reference_masks) / f"{case.video_id}.png"
+        if not path.is_file():
+            raise ExternalMethodError(f"no person mask for {case.video_id}: {path} not found")
+        mask = read_png_frames([path])[0].max(-1) > 0
+        if mask.shape != (case.height, case.width):
+            raise ExternalMethodError(
+                f"{path}: mask is {mask.shape[1]}x{mask.shape[0]}, the case is {case.width}x{case.height}"
+            )
+        return mask
+
+    def prepare_inputs(self, case: Case, workdir: Path) -> dict[str, Any]:
+        import json
+
+        settings: DisCoSettings = self.settings  # type: ignore[assignment]
+        mask = self.person_mask(case)[..., None]
+        foreground, (top, left) = pad_to_square((case.reference * mask)[None])
+        background, _ = pad_to_square((case.reference * ~mask)[None])
+        write_png_frames(foreground, workdir, "foreground.png")
+        write_png_frames(background, workdir, "background.png")
+        poses = [coco_body_points(pose + np.array([left, top, 0])) for pose in case.poses]
+        (workdir / "poses.json").write_text(json.dumps(poses))
+        return {
+            "foreground": str(workdir / "foreground.png"),
+            "background": str(workdir / "background.png"),
+            "poses": str(workdir / "poses.json"),
+            "root_dir": settings.root_dir,
+            "checkpoint": settings.checkpoint,
+            "guidance_scale": settings.guidance_scale,
+        }
+
+    def driver_source(self) -> str:
+        return DRIVER
+
+    def collect(self, workdir: Path, case: Case) -> np.ndarray:
+        paths = numbered(workdir / "out", "*.png")
+        if len(paths) != case.num_frames:
+            raise ExternalMethodError(f"{workdir / 'out'}: {len(paths)} frames, expected {case.num_frames}")
+        side = max(case.height, case.width)
+        offset = ((side - case.height) // 2, (side - case.width) // 2)
+        return unpad_from_square(read_png_frames(paths), case.height, case.width, offset)

@@ -1,0 +1,108 @@
+"""DisCo: person masks are given or explicitly requested, never invented; inputs as its demo takes them."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from baselines.disco import DRIVER, DisCo, DisCoSettings, coco_body_points
+from interhf_bench.adapters.api import Case
+from interhf_bench.adapters.external import ExternalMethodError, write_png_frames
+from interhf_bench.io.video import read_video
+from tests.conftest import MEDIA
+
+OFFICIAL_MODULES = {
+    "json",
+    "os",
+    "sys",
+    "pathlib",
+    "numpy",
+    "torch",
+    "PIL",
+    "agent",
+    "config",
+    "utils",
+    "easydict",
+}
+
+
+def case(reference: np.ndarray | None = None, frames: int = 4) -> Case:
+    reference = np.full((160, 96, 3), 200, np.uint8) if reference is None else reference
+    poses = np.zeros((frames, 133, 3), np.float32)
+    poses[:, :17] = [48, 80, 0.9]
+    poses[:, 3, 2] = 0.1  # the left ear is not seen
+    return Case(
+        video_id="v", interaction="LH-NP", reference=reference, reference_pose=poses[0], poses=poses,
+        num_frames=frames, fps=15, height=reference.shape[0], width=reference.shape[1], seed=0,
+    )  # fmt: skip
+
+
+def test_without_a_person_mask_it_stops_and_says_how_to_give_one(tmp_path: Path) -> None:
+    with pytest.raises(ExternalMethodError, match=r"reference_masks=DIR .* or mask_source=mediapipe-selfie"):
+        DisCo(DisCoSettings(checkout=str(tmp_path))).prepare_inputs(case(), tmp_path)
+
+
+def test_user_masks_split_the_reference_into_foreground_and_background(tmp_path: Path) -> None:
+    mask = np.zeros((160, 96, 3), np.uint8)
+    mask[40:120, 30:70] = 255
+    write_png_frames(mask[None], tmp_path / "masks", "v.png")
+    adapter = DisCo(DisCoSettings(checkout=str(tmp_path), reference_masks=str(tmp_path / "masks")))
+    job = adapter.prepare_inputs(case(), tmp_path)
+    foreground = cv2.imread(job["foreground"])
+    background = cv2.imread(job["background"])
+    assert foreground.shape == background.shape == (160, 160, 3)  # padded to a square, 32 px each side
+    assert (foreground[40:120, 62:102] == 200).all() and foreground[:40].max() == 0
+    assert background[40:120, 62:102].max() == 0 and (background[:40, 32:128] == 200).all()
+    poses = json.loads(Path(job["poses"]).read_text())
+    assert len(poses) == 4 and poses[0][0] == [80.0, 80.0] and poses[0][3] == [-1.0, -1.0]  # shifted by 32
+
+
+def test_masks_of_the_wrong_size_or_missing_are_refused(tmp_path: Path) -> None:
+    write_png_frames(np.full((1, 10, 10, 3), 255, np.uint8), tmp_path / "masks", "v.png")
+    adapter = DisCo(DisCoSettings(checkout=str(tmp_path), reference_masks=str(tmp_path / "masks")))
+    with pytest.raises(ExternalMethodError, match="mask is 10x10, the case is 96x160"):
+        adapter.prepare_inputs(case(), tmp_path)
+    with pytest.raises(ExternalMethodError, match="no person mask for w"):
+        adapter.person_mask(Case(**{**case().__dict__, "video_id": "w"}))
+
+
+def test_the_requested_mediapipe_mask_covers_the_person_in_a_real_frame(tmp_path: Path) -> None:
+    pytest.importorskip("mediapipe")
+    frame = read_video(MEDIA / "liveportrait" / "s20.mp4", [0])[0]
+    mask = DisCo(DisCoSettings(checkout=str(tmp_path), mask_source="mediapipe-selfie")).person_mask(
+        case(frame)
+    )
+    height, width = mask.shape
+    assert mask[height // 3 : height // 2, width // 3 : 2 * width // 3].mean() > 0.9  # face and chest
+    assert mask[:40, :40].mean() < 0.1  # the sky in the corner
+
+
+def test_coco_points_as_coco2openpose_reads_them() -> None:
+    points = coco_body_points(case().poses[0])
+    assert len(points) == 17 and points[3] == [-1.0, -1.0] and points[0] == [48.0, 80.0]
+
+
+def test_the_driver_uses_the_demos_official_entry_points() -> None:
+    tree = ast.parse(DRIVER)
+    modules = {
+        alias.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for alias in n.names
+    }
+    modules |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert modules <= OFFICIAL_MODULES
+    called = {
+        n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+    }
+    assert {"coco2openpose", "eval_demo_run_masked", "eval_demo_pre", "BaseDataset", "Net"} <= called
+
+
+def test_256_squares_are_mapped_back(tmp_path: Path) -> None:
+    frames = np.zeros((4, 256, 256, 3), np.uint8)
+    frames[:, :, 51:205] = 90  # the 96-wide frame inside a 160 square spans 51.2..204.8 of 256
+    write_png_frames(frames, tmp_path / "out")
+    collected = DisCo(DisCoSettings(checkout=str(tmp_path))).collect(tmp_path, case())
+    assert collected.shape == (4, 160, 96, 3) and (collected[:, :, 1:-1] == 90).all()
