@@ -20,6 +20,31 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--no-hash", action="store_true", help="check weight sizes only (skip sha256 of GB files)"
     )
     setup.set_defaults(handler=run_setup)
+    listing = sub.add_parser("list", help="the baselines: code, commit, licence, resolution, pose signal")
+    listing.set_defaults(handler=run_list)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from interhf_bench.adapters.external import ExternalAdapter
+    from interhf_bench.adapters.registry import MethodRegistry
+
+    registry = MethodRegistry()
+    for source in registry.sources():
+        adapter = registry.load(source.name)
+        if not issubclass(adapter, ExternalAdapter) and not source.name.endswith("-native"):
+            continue
+        meta = adapter.meta
+        print(f"{meta.name}: {meta.display_name} ({meta.kind})")
+        print(f"  paper:   {meta.paper_url}")
+        print(f"  code:    {meta.code_url} @ {meta.code_commit}")
+        print(f"  licence: {meta.license}")
+        if issubclass(adapter, ExternalAdapter):
+            spec = adapter.external
+            print(f"  env:     baselines/envs/{spec.requirements}")
+            print(f"  runs at: {spec.resolution}")
+            print(f"  pose:    {spec.pose_signal}")
+            print(f"  weights: {', '.join(w.path for w in spec.weights)}")
+    return 0
 
 
 def run_setup(args: argparse.Namespace) -> int:

@@ -1,0 +1,55 @@
+"""Every published baseline is listed with its metadata and `baselines setup` says what it needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from interhf_bench.adapters.external import ENVS_DIR, ExternalAdapter
+from interhf_bench.adapters.registry import MethodRegistry
+from interhf_bench.cli import main
+
+BASELINES = ("disco", "animateanyone", "magicanimate", "mimicmotion", "dispose", "stableanimator")
+
+
+def test_ls_lists_the_six_baselines(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ls", "methods"]) == 0
+    listed = {line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]}
+    assert set(BASELINES) <= listed and "mimicmotion-native" in listed
+
+
+@pytest.mark.parametrize("name", BASELINES)
+def test_each_baseline_declares_its_code_environment_weights_and_licence(name: str) -> None:
+    adapter = MethodRegistry().load(name)
+    assert issubclass(adapter, ExternalAdapter)
+    meta, spec = adapter.meta, adapter.external
+    assert meta.kind == "external" and meta.code_commit == spec.commit and len(spec.commit) == 40
+    assert meta.paper_url and meta.license and meta.citation and spec.weights
+    requirements = (ENVS_DIR / spec.requirements).read_text()
+    assert (
+        "torch==" in requirements and "--extra-index-url https://download.pytorch.org/whl/cu1" in requirements
+    )
+    compile(adapter().driver_source(), f"{name} driver", "exec")  # valid Python
+
+
+@pytest.mark.parametrize("name", BASELINES)
+def test_setup_on_a_fresh_machine_explains_every_step(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    adapter = MethodRegistry().load(name)
+    assert main(["baselines", "setup", name, "--checkout", str(tmp_path / name)]) == 1
+    out = capsys.readouterr().out
+    assert f"git clone {adapter.external.repo_url}" in out and adapter.external.commit in out
+    assert f"baselines/envs/{adapter.external.requirements}" in out
+    for weight in adapter.external.weights:
+        assert f"[MISSING] {weight.path}: missing" in out
+    assert f"{2 + len(adapter.external.weights)} problem(s)" in out
+
+
+def test_baselines_list_prints_each_methods_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["baselines", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in BASELINES:
+        assert f"\n{name}: " in f"\n{out}"
+    assert out.count("  runs at: ") == 6 and out.count("\n  pose:    ") == 6
