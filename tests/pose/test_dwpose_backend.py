@@ -163,3 +163,34 @@ def test_without_weights_the_backend_says_how_to_get_them(
 def test_unknown_backends_are_named() -> None:
     with pytest.raises(PoseBackendError, match="dwpose, mediapipe"):
         get_pose_backend("openpose")
+
+
+@pytest.mark.slow
+def test_the_backend_runs_the_real_architectures_on_a_real_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """YOLOX-L and RTMPose-l of random weights, loaded through the registry as the official files would be."""
+    from interhf_bench.io.video import read_video
+    from tests.conftest import MEDIA
+    from tests.pose.dwpose_standins import export_dwpose_standins
+
+    detector, pose = export_dwpose_standins(tmp_path)
+    root = tmp_path / "weights"
+    for name, path in (("dwpose-det", detector), ("dwpose-pose", pose)):
+        import_file(get_weight(name), path, allow_unverified=True, root=root)
+        path.unlink()
+    monkeypatch.setenv("INTERHF_BENCH_WEIGHTS", str(root))
+    backend = get_pose_backend("dwpose", allow_unverified=True)
+    assert backend.detector.get_outputs()[0].shape == [1, 8400, 85]
+    assert [o.shape for o in backend.pose.get_outputs()] == [[1, 133, 576], [1, 133, 768]]
+    frame = read_video(MEDIA / "liveportrait" / "s20.mp4", [0])[0]
+    keypoints = backend.image(frame)
+    assert keypoints.shape == (133, 3) and np.isfinite(keypoints).all()
+    assert ((keypoints[:, 2] >= 0) & (keypoints[:, 2] <= 1)).all()
+    # the untrained detector finds no person box, so (as DWPose does) the whole frame is the box: every
+    # point lies in the frame's 1.25x-padded crop of the pose model's aspect
+    detector_input, ratio = letterbox(frame)
+    assert len(person_boxes(backend.detector.run(None, {"images": detector_input})[0][0], ratio)[0]) == 0
+    centre, scale = box_centre_scale(np.array([0.0, 0.0, frame.shape[1], frame.shape[0]]))
+    low, high = centre - scale / 2, centre + scale / 2
+    assert ((keypoints[:, :2] >= low - 1) & (keypoints[:, :2] <= high + 1)).all()
