@@ -131,3 +131,32 @@ def test_a_bad_labels_file_stops_before_any_work(
     assert _prepare(raw, tmp_path / "out", "--no-identity") == 1
     assert "labels.csv:2: video 'missing.mp4' not found" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+class NoFaces:
+    """A face model that finds no face anywhere (a reference frame without a visible face)."""
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"recognizer": "none", "detector": "none"}
+
+    def embed(self, frame: np.ndarray) -> object:
+        from interhf_bench.face.identity import FaceResult
+
+        return FaceResult(None)
+
+
+@pytest.mark.slow
+def test_a_reference_without_a_face_is_reported_and_gets_no_identity(raw: Path, tmp_path: Path) -> None:
+    from interhf_bench.pose.backends import get_pose_backend
+    from interhf_bench.prepare.build import prepare_dataset
+    from interhf_bench.prepare.labels import read_labels
+
+    labels = read_labels(raw / "labels.csv", raw)[:1]
+    out = tmp_path / "prepared"
+    report = prepare_dataset(labels, out, PROTOCOL, get_pose_backend("mediapipe"), NoFaces(), progress=False)  # type: ignore[arg-type]
+    assert report.no_face == ["s20"] and report.prepared == ["s20"]
+    (row,) = Dataset(out)
+    assert row.identity_path is None and Dataset(out).identity("s20") is None
+    assert not (out / "identity" / "s20.npz").exists()
+    assert validate_dataset(out, PROTOCOL, complete_test_split=False).ok
