@@ -26,12 +26,10 @@ from pydantic import Field
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
-    ExternalMethodError,
     ExternalSettings,
     ExternalSpec,
     WeightSpec,
-    numbered,
-    read_png_frames,
+    output_frames,
     resize_frames,
     write_png_frames,
 )
@@ -235,9 +233,5 @@ class DisPose(ExternalAdapter):
         return DRIVER
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
-        paths = numbered(workdir / "out", "*.png")
-        if len(paths) != case.num_frames:
-            raise ExternalMethodError(
-                f"{workdir / 'out'}: {len(paths)} frames, expected {case.num_frames} (reference pose dropped)"
-            )
-        return resize_frames(read_png_frames(paths), case.height, case.width)
+        frames = output_frames(workdir / "out", "*.png", case.num_frames, " (reference pose dropped)")
+        return resize_frames(frames, case.height, case.width)

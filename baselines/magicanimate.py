@@ -31,6 +31,7 @@ from interhf_bench.adapters.external import (
     ExternalSpec,
     WeightSpec,
     numbered,
+    output_frames,
     pad_to_square,
     read_png_frames,
     resize_frames,
@@ -195,9 +196,5 @@ class MagicAnimate(ExternalAdapter):
         return DRIVER
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
-        paths = numbered(workdir / "out", "*.png")
-        if len(paths) != case.num_frames:
-            raise ExternalMethodError(f"{workdir / 'out'}: {len(paths)} frames, expected {case.num_frames}")
-        side = max(case.height, case.width)
-        offset = ((side - case.height) // 2, (side - case.width) // 2)
-        return unpad_from_square(read_png_frames(paths), case.height, case.width, offset)
+        frames = output_frames(workdir / "out", "*.png", case.num_frames)
+        return unpad_from_square(frames, case.height, case.width)

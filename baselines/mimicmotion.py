@@ -30,8 +30,7 @@ from interhf_bench.adapters.external import (
     ExternalSettings,
     ExternalSpec,
     WeightSpec,
-    numbered,
-    read_png_frames,
+    output_frames,
     write_png_frames,
 )
 
@@ -199,12 +198,7 @@ class MimicMotion(ExternalAdapter):
         return DRIVER
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
-        paths = numbered(workdir / "out", "*.png")
-        if len(paths) != case.num_frames:
-            raise ExternalMethodError(
-                f"{workdir / 'out'}: {len(paths)} frames, expected {case.num_frames} (reference pose dropped)"
-            )
-        frames = read_png_frames(paths)
+        frames = output_frames(workdir / "out", "*.png", case.num_frames, " (reference pose dropped)")
         if frames.shape[1:3] != (case.height, case.width):
             raise ExternalMethodError(
                 f"{workdir / 'out'}: frames are {frames.shape[1:3]}, expected {case.height}x{case.width}"

@@ -24,12 +24,10 @@ from pydantic import Field
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
-    ExternalMethodError,
     ExternalSettings,
     ExternalSpec,
     WeightSpec,
-    numbered,
-    read_png_frames,
+    output_frames,
     resize_frames,
     write_png_frames,
 )
@@ -153,8 +151,5 @@ class StableAnimator(ExternalAdapter):
         return DRIVER
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
-        folder = workdir / "out" / "animated_images"
-        paths = numbered(folder, "frame_*.png")
-        if len(paths) != case.num_frames:
-            raise ExternalMethodError(f"{folder}: {len(paths)} frames, expected {case.num_frames}")
-        return resize_frames(read_png_frames(paths), case.height, case.width)
+        frames = output_frames(workdir / "out" / "animated_images", "frame_*.png", case.num_frames)
+        return resize_frames(frames, case.height, case.width)

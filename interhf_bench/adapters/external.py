@@ -128,6 +128,14 @@ def read_png_frames(paths: list[Path]) -> np.ndarray:
     return np.stack(frames)
 
 
+def output_frames(folder: Path, glob: str, count: int, note: str = "") -> np.ndarray:
+    """The ``count`` frames a driver wrote (numeric order), or an error naming the folder and the count."""
+    paths = numbered(folder, glob)
+    if len(paths) != count:
+        raise ExternalMethodError(f"{folder}: {len(paths)} frames, expected {count}{note}")
+    return read_png_frames(paths)
+
+
 def numbered(folder: Path, glob: str) -> list[Path]:
     """Files matching ``glob`` in ``folder`` ordered by the number in their name (frame_2 before frame_10)."""
     import re
@@ -334,8 +342,8 @@ def pad_to_square(frames: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
     return canvas, (top, left)
 
 
-def unpad_from_square(frames: np.ndarray, height: int, width: int, offset: tuple[int, int]) -> np.ndarray:
-    """Square outputs (any side) back to ``height x width``: resized to the padded side, then cropped."""
+def unpad_from_square(frames: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Square outputs (any side) of :func:`pad_to_square` inputs back to ``height x width``."""
     side = max(height, width)
-    top, left = offset
+    top, left = (side - height) // 2, (side - width) // 2
     return resize_frames(frames, side, side)[:, top : top + height, left : left + width]

@@ -14,6 +14,7 @@ from baselines.disco import DRIVER, DisCo, DisCoSettings, coco_body_points
 from interhf_bench.adapters.api import Case
 from interhf_bench.adapters.external import ExternalMethodError, write_png_frames
 from interhf_bench.io.video import read_video
+from tests.baselines.driver_checks import imported_modules
 from tests.conftest import MEDIA
 
 OFFICIAL_MODULES = {
@@ -89,11 +90,7 @@ def test_coco_points_as_coco2openpose_reads_them() -> None:
 
 def test_the_driver_uses_the_demos_official_entry_points() -> None:
     tree = ast.parse(DRIVER)
-    modules = {
-        alias.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for alias in n.names
-    }
-    modules |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert modules <= OFFICIAL_MODULES
+    assert imported_modules(DRIVER) <= OFFICIAL_MODULES
     called = {
         n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
     }

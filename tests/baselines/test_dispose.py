@@ -14,6 +14,7 @@ from interhf_bench.adapters.api import Case
 from interhf_bench.adapters.external import ExternalMethodError, write_png_frames
 from interhf_bench.io.video import probe_video, read_video
 from interhf_bench.pose.render import openpose18
+from tests.baselines.driver_checks import imported_modules
 
 OFFICIAL_MODULES = {
     "json",
@@ -124,11 +125,7 @@ def test_the_stand_in_follows_the_official_resize_and_crop_of_the_reference(tmp_
 
 def test_the_driver_calls_the_official_functions_in_their_argument_order() -> None:
     tree = ast.parse(DRIVER)
-    modules = {
-        alias.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for alias in n.names
-    }
-    modules |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert modules <= OFFICIAL_MODULES
+    assert imported_modules(DRIVER) <= OFFICIAL_MODULES
     call = next(
         n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "run_pipeline"
     )

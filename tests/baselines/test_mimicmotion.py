@@ -17,6 +17,7 @@ from interhf_bench.cli import main
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.protocol import get_protocol
 from interhf_bench.runner.cases import build_case
+from tests.baselines.driver_checks import imported_modules
 
 # The keyword arguments of MimicMotionPipeline.__call__ at 62f91e1 (pipelines/pipeline_mimicmotion.py)
 OFFICIAL_CALL_ARGUMENTS = {
@@ -57,13 +58,7 @@ def test_inputs_are_the_files_the_driver_reads(mini_case: Case, tmp_path: Path) 
 
 def test_the_driver_is_valid_python_that_imports_only_the_official_environment() -> None:
     tree = ast.parse(DRIVER)
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").split(".")[0])
-    assert imported <= OFFICIAL_MODULES, imported - OFFICIAL_MODULES
+    assert imported_modules(DRIVER) <= OFFICIAL_MODULES, imported_modules(DRIVER) - OFFICIAL_MODULES
     call = next(
         n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "pipeline"
     )

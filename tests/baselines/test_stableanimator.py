@@ -16,6 +16,7 @@ from interhf_bench.adapters.external import ExternalMethodError, write_png_frame
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.protocol import get_protocol
 from interhf_bench.runner.cases import build_case
+from tests.baselines.driver_checks import imported_modules
 
 # inference_basic.py's argparse options at 020e7f2
 OFFICIAL_OPTIONS = {
@@ -57,9 +58,7 @@ def test_pose_frames_are_named_and_ordered_as_the_official_loader_reads_them(
 
 def test_the_driver_passes_only_official_options_and_imports_only_the_standard_library() -> None:
     tree = ast.parse(DRIVER)
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert imported <= {"json", "runpy", "sys", "pathlib"}
+    assert imported_modules(DRIVER) <= {"json", "runpy", "sys", "pathlib"}
     options = {
         node.value.split("=")[0]
         for node in ast.walk(tree)
