@@ -128,6 +128,7 @@ class AnimateAnyone(ExternalAdapter):
         "Character Animation, CVPR 2024 (run with the Moore-AnimateAnyone reproduction)",
     )
     Settings = AnimateAnyoneSettings
+    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/MooreThreads/Moore-AnimateAnyone",
         commit=COMMIT,
@@ -174,9 +175,6 @@ class AnimateAnyone(ExternalAdapter):
             "poses": str(workdir / "poses"),
             **settings.model_dump(include={"width", "height", "steps", "cfg"}),
         }
-
-    def driver_source(self) -> str:
-        return DRIVER
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
         frames = output_frames(workdir / "out", "*.png", case.num_frames)

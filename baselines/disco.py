@@ -147,6 +147,7 @@ class DisCo(ExternalAdapter):
         citation="Wang et al., DisCo: Disentangled Control for Realistic Human Dance Generation, CVPR 2024",
     )
     Settings = DisCoSettings
+    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/Wangt-CN/DisCo",
         commit=COMMIT,
@@ -209,9 +210,6 @@ class DisCo(ExternalAdapter):
             "checkpoint": settings.checkpoint,
             "guidance_scale": settings.guidance_scale,
         }
-
-    def driver_source(self) -> str:
-        return DRIVER
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
         frames = output_frames(workdir / "out", "*.png", case.num_frames)

@@ -164,6 +164,7 @@ class DisPose(ExternalAdapter):
         "ICLR 2025",
     )
     Settings = DisPoseSettings
+    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/lihxxx/DisPose",
         commit=COMMIT,
@@ -228,9 +229,6 @@ class DisPose(ExternalAdapter):
             "width": case.width,
             **settings.model_dump(exclude=set(ExternalSettings.model_fields)),
         }
-
-    def driver_source(self) -> str:
-        return DRIVER
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
         frames = output_frames(workdir / "out", "*.png", case.num_frames, " (reference pose dropped)")

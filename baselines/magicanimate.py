@@ -110,6 +110,7 @@ class MagicAnimate(ExternalAdapter):
         "Model, CVPR 2024",
     )
     Settings = MagicAnimateSettings
+    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/magic-research/magic-animate",
         commit=COMMIT,
@@ -191,9 +192,6 @@ class MagicAnimate(ExternalAdapter):
             "steps": settings.steps,
             "guidance_scale": settings.guidance_scale,
         }
-
-    def driver_source(self) -> str:
-        return DRIVER
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
         frames = output_frames(workdir / "out", "*.png", case.num_frames)

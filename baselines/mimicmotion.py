@@ -159,6 +159,7 @@ class MimicMotion(ExternalAdapter):
         citation=CITATION,
     )
     Settings = MimicMotionSettings
+    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/Tencent/MimicMotion",
         commit=COMMIT,
@@ -193,9 +194,6 @@ class MimicMotion(ExternalAdapter):
             "fps": SAMPLING["fps"],
             "decode_chunk_size": SAMPLING["decode_chunk_size"],
         }
-
-    def driver_source(self) -> str:
-        return DRIVER
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
         frames = output_frames(workdir / "out", "*.png", case.num_frames, " (reference pose dropped)")

@@ -98,6 +98,7 @@ class StableAnimator(ExternalAdapter):
         "CVPR 2025",
     )
     Settings = StableAnimatorSettings
+    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/Francis-Rings/StableAnimator",
         commit=COMMIT,
@@ -146,9 +147,6 @@ class StableAnimator(ExternalAdapter):
                 "tile_overlap", "noise_aug_strength", "decode_chunk_size",
             }),
         }  # fmt: skip
-
-    def driver_source(self) -> str:
-        return DRIVER
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
         frames = output_frames(workdir / "out" / "animated_images", "frame_*.png", case.num_frames)

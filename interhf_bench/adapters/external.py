@@ -7,7 +7,7 @@ checkout, and three steps per case:
 
 1. ``prepare_inputs`` writes the method's native inputs into a work folder (reference image, pose
    renderings in the method's own style, its resolution with documented padding or cropping);
-2. a driver script (``driver_source``), written next to them, runs with the method's interpreter inside
+2. a driver script (the class attribute ``driver``), written next to them, runs with the method's interpreter inside
    its checkout, imports the official modules, calls the official pipeline and saves lossless PNG frames;
 3. ``collect`` reads those frames back into the protocol's frame count and size (dropping anchor frames,
    cropping grids, undoing padding).
@@ -151,6 +151,7 @@ class ExternalAdapter(Adapter):
     """Base class of the adapters that run official code through a driver script."""
 
     external: ClassVar[ExternalSpec]
+    driver: ClassVar[str]  # the driver script's source
     Settings: ClassVar[type[BaseModel]] = ExternalSettings
 
     # -- locations -------------------------------------------------------------------------------------
@@ -229,9 +230,9 @@ class ExternalAdapter(Adapter):
     def prepare_inputs(self, case: Case, workdir: Path) -> dict[str, Any]:
         """Write the method's native inputs into ``workdir``; returns the driver's job description."""
 
-    @abc.abstractmethod
     def driver_source(self) -> str:
         """The driver script: ``python driver.py job.json`` inside the checkout writes PNG frames."""
+        return self.driver
 
     @abc.abstractmethod
     def collect(self, workdir: Path, case: Case) -> np.ndarray:

@@ -57,6 +57,7 @@ def make_checkout(root: Path) -> str:
 def echo_adapter(commit: str) -> type[ExternalAdapter]:
     class Echo(ExternalAdapter):
         meta = AdapterMeta(name="echo", display_name="Echo", kind="external")
+        driver = ECHO_DRIVER
         external = ExternalSpec(
             repo_url="https://example.org/echo",
             commit=commit,
@@ -82,9 +83,6 @@ def echo_adapter(commit: str) -> type[ExternalAdapter]:
                 "frames": case.num_frames,
                 "fail": case.video_id == "bad",
             }
-
-        def driver_source(self) -> str:
-            return ECHO_DRIVER
 
         def collect(self, workdir: Path, case: Case) -> np.ndarray:
             return read_png_frames(numbered(workdir / "out", "frame_*.png")[1:])  # drop the anchor
