@@ -7,8 +7,9 @@ checkout, and three steps per case:
 
 1. ``prepare_inputs`` writes the method's native inputs into a work folder (reference image, pose
    renderings in the method's own style, its resolution with documented padding or cropping);
-2. a driver script (the class attribute ``driver``), written next to them, runs with the method's interpreter inside
-   its checkout, imports the official modules, calls the official pipeline and saves lossless PNG frames;
+2. a driver script (the class attribute ``driver``), written next to them, runs with the method's
+   interpreter inside its checkout, imports the official modules, calls the official pipeline and saves
+   lossless PNG frames;
 3. ``collect`` reads those frames back into the protocol's frame count and size (dropping anchor frames,
    cropping grids, undoing padding).
 
