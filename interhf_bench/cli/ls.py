@@ -16,7 +16,7 @@ METRICS = {
     "fvd": "Fréchet distance of I3D logits over 16-frame windows, DisCo",
     "<region>_{ssim,psnr,l1,lpips}": "the frame metrics inside hand, face and interaction regions (ours)",
     "identity_similarity": "ArcFace cosine, reference face vs each generated face (ours; + identity_no_face)",
-    "hand_{detected,error,pck@0.1,pck@0.2}": "generated hands detected, compared with the driving ones (ours)",
+    "hand_{detected,error,pck@0.1,pck@0.2}": "generated hands detected, compared with the driving hands",
 }
 
 
