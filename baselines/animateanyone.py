@@ -32,9 +32,9 @@ from interhf_bench.adapters.external import (
     ExternalSpec,
     WeightSpec,
     output_frames,
-    resize_frames,
     write_png_frames,
 )
+from interhf_bench.io.frames import resize_frames
 from interhf_bench.pose.render import PoseRenderStyle, render_pose_video
 
 COMMIT = "a914ef38aae3733c2f02f29853dd0593372e0cc9"

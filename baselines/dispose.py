@@ -30,9 +30,9 @@ from interhf_bench.adapters.external import (
     ExternalSpec,
     WeightSpec,
     output_frames,
-    resize_frames,
     write_png_frames,
 )
+from interhf_bench.io.frames import resize_frames
 from interhf_bench.io.video import write_video
 
 COMMIT = "c38ab1329c756ab18fd0cdf8a49b915986ae37e6"

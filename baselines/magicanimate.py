@@ -34,10 +34,10 @@ from interhf_bench.adapters.external import (
     output_frames,
     pad_to_square,
     read_png_frames,
-    resize_frames,
     unpad_from_square,
     write_png_frames,
 )
+from interhf_bench.io.frames import resize_frames
 from interhf_bench.io.video import read_video, write_video
 
 COMMIT = "d2bc3bc3c9cc3dadeedef8a02668dd5582d10a01"

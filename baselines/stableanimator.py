@@ -28,9 +28,9 @@ from interhf_bench.adapters.external import (
     ExternalSpec,
     WeightSpec,
     output_frames,
-    resize_frames,
     write_png_frames,
 )
+from interhf_bench.io.frames import resize_frames
 
 COMMIT = "020e7f23a768410e0183ce943397d96a609f4ec1"
 HF = "https://huggingface.co/FrancisRing/StableAnimator/resolve/main"

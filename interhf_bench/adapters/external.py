@@ -20,7 +20,6 @@ commit, the environment's imports, each weight file (size and sha256 where known
 from __future__ import annotations
 
 import abc
-import hashlib
 import json
 import os
 import shutil
@@ -34,6 +33,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from interhf_bench.adapters.api import Adapter, Case
+from interhf_bench.io.files import sha256_file
+from interhf_bench.io.frames import resize_frames
 
 ENVS_DIR = Path(__file__).resolve().parents[2] / "baselines" / "envs"
 CHECKOUT_ENV = "INTERHF_BENCH_CHECKOUTS"  # default parent folder of the official checkouts
@@ -92,14 +93,6 @@ class SetupCheck:
 
 class ExternalMethodError(RuntimeError):
     """The official code could not run a case; the message holds its exit status and stderr tail."""
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_png_frames(frames: np.ndarray, folder: Path, pattern: str = "{:04d}.png") -> list[Path]:
@@ -315,23 +308,12 @@ def _check_weight(checkout: Path, weight: WeightSpec, hash_weights: bool) -> Set
     if weight.size is not None and size != weight.size:
         return SetupCheck(weight.path, False, f"{size} bytes, expected {weight.size}", fix)
     if weight.sha256 and hash_weights:
-        digest = file_sha256(path)
+        digest = sha256_file(path)
         if digest != weight.sha256:
             return SetupCheck(weight.path, False, f"sha256 {digest}, expected {weight.sha256}", fix)
         return SetupCheck(weight.path, True, f"present, sha256 verified ({size} bytes)")
     known = "size verified" if weight.size is not None else "present (no published size or hash)"
     return SetupCheck(weight.path, True, f"{known} ({size} bytes)")
-
-
-def resize_frames(frames: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Frames resized to ``height x width`` (area interpolation when shrinking, bicubic when enlarging)."""
-    import cv2
-
-    if frames.shape[1:3] == (height, width):
-        return frames
-    shrinking = frames.shape[1] > height and frames.shape[2] > width
-    interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
-    return np.stack([cv2.resize(frame, (width, height), interpolation=interpolation) for frame in frames])
 
 
 def pad_to_square(frames: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
+
+from interhf_bench.io.frames import resize_frames
 
 KEYPOINT_THRESHOLD = 0.3
 DEFAULT_MARGIN = 1.2
@@ -77,17 +78,8 @@ def person_crop(
 
 def crop_frames(frames: np.ndarray, box: CropBox, size: tuple[int, int]) -> np.ndarray:
     """``(T, H, W, 3)`` frames cut to ``box`` and resized to ``size`` (height, width)."""
-    out_h, out_w = size
-    scale_x, scale_y = out_w / box.width, out_h / box.height
-    shrinking = scale_x < 1 and scale_y < 1
     left, top, right, bottom = box.pixel_bounds()
-    interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
-    return np.stack(
-        [
-            cv2.resize(frame[top:bottom, left:right], (out_w, out_h), interpolation=interpolation)
-            for frame in frames
-        ]
-    )
+    return resize_frames(frames[:, top:bottom, left:right], *size)
 
 
 def crop_keypoints(keypoints: np.ndarray, box: CropBox, size: tuple[int, int]) -> np.ndarray:

@@ -24,13 +24,13 @@ Points outside the frame get score 0. Videos run in MediaPipe's tracking mode, i
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 
+from interhf_bench.io.files import sha256_file
 from interhf_bench.pose.backends.base import PoseBackend, PoseBackendError, check_frames, empty_keypoints
 from interhf_bench.pose.wholebody import FACE, LEFT_HAND, RIGHT_HAND
 
@@ -86,7 +86,7 @@ def _import_mediapipe() -> Any:
 def model_hashes() -> dict[str, str]:
     """sha256 of each bundled model file the backend runs (recorded with every keypoint set)."""
     root = Path(_import_mediapipe().__file__).parent
-    return {name: hashlib.sha256((root / name).read_bytes()).hexdigest() for name in MODEL_FILES}
+    return {name: sha256_file(root / name) for name in MODEL_FILES}
 
 
 def _points(landmarks: Any, width: int, height: int) -> np.ndarray:
