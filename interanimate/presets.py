@@ -52,7 +52,10 @@ TINY_UNET = {
 TINY_INTERACTION = {"num_latents": 16, "latent_dim": 32, "id_hidden_dim": 64, "id_num_tokens": 2}
 TINY_VAE = {
     "down_block_types": ["DownEncoderBlock2D"] * 4,
-    "block_out_channels": [32, 32, 64, 64],
+    # 64, not 32, at full resolution: diffusers fixes GroupNorm at 32 groups, so 32 channels would be
+    # one channel per group, an instance norm before the output convolution that leaves the decoder
+    # almost no way to set a frame's overall colour (a from-scratch 32-channel VAE stalls near 16 dB).
+    "block_out_channels": [64, 64, 64, 64],
     "layers_per_block": 1,
     # 16 channels at 1/8 resolution: the 4 of SVD's VAE cannot carry a 160x96 frame once the VAE is this
     # small and briefly trained; 16 costs the UNet almost nothing (only conv_in and conv_out widen).

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
@@ -62,6 +62,9 @@ class TrainConfig(BaseModel):
     vae_steps: int = Field(0, ge=0)
     vae_learning_rate: float = 1e-3
     vae_batch_size: int = Field(1, ge=1)
+    vae_clip_length: int | None = Field(
+        None, ge=1, description="consecutive frames per clip in the VAE phase (default: the whole clip)"
+    )
     vae_kl_weight: float = 1e-6
     vae_crop: int | None = Field(None, description="train the VAE on random square crops of this size")
     vae_deterministic: bool = Field(
@@ -77,6 +80,15 @@ class TrainConfig(BaseModel):
     log_every: int = Field(10, ge=1)
     checkpoint_every: int = Field(1000, ge=1)
     keep_checkpoints: int = Field(2, ge=1)
+
+    @model_validator(mode="after")
+    def _vae_clip_fits(self) -> TrainConfig:
+        if self.vae_clip_length is not None and self.vae_clip_length >= self.clip_length:
+            raise ValueError(
+                f"vae_clip_length ({self.vae_clip_length}) must be below clip_length ({self.clip_length}): "
+                "it takes consecutive frames after the clip's reference frame"
+            )
+        return self
 
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> TrainConfig:

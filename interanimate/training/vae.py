@@ -38,8 +38,10 @@ def train_vae(
     kl_weight: float,
     seed: int,
     crop: int | None,
+    clip_length: int | None = None,
     state_path: Path,
     deterministic: bool = False,
+    autocast_dtype: torch.dtype | None = None,
     log_path: Path,
     save_every: int = 250,
     progress: bool = True,
@@ -47,7 +49,10 @@ def train_vae(
     """Train ``vae`` in place up to ``steps`` batches, resuming from ``state_path`` when it exists.
 
     Step ``n`` draws its clips, crop and posterior noise from ``(seed, n)`` alone, so a resumed phase
-    continues exactly and a larger ``steps`` later extends the same run.
+    continues exactly and a larger ``steps`` later extends the same run. ``clip_length`` takes that many
+    consecutive frames of each clip: more videos per batch for the same cost (a from-scratch autoencoder
+    learns far faster from diverse batches than from many frames of one video). ``autocast_dtype``
+    (bfloat16) runs the forward pass in mixed precision, weights and optimiser stay float32.
     """
     vae.train()
     optimizer = torch.optim.AdamW(vae.parameters(), lr=learning_rate, weight_decay=0.0)
@@ -64,19 +69,28 @@ def train_vae(
             clips.epoch = step
             picks = torch.randint(len(clips), (batch_size,), generator=generator).tolist()
             frames = torch.stack([clips.clip_frames(index) for index in picks])
-            clip_length = frames.shape[1]
+            if clip_length is not None:  # a run of consecutive frames (position 0 is the reference)
+                start = 1 + int(torch.randint(frames.shape[1] - clip_length, (1,), generator=generator))
+                frames = frames[:, start : start + clip_length]
+            num_frames = frames.shape[1]
             if crop is not None:  # one random window per batch, the same in every frame of a clip
                 top = int(torch.randint(frames.shape[-2] - crop + 1, (1,), generator=generator))
                 left = int(torch.randint(frames.shape[-1] - crop + 1, (1,), generator=generator))
                 frames = frames[..., top : top + crop, left : left + crop]
             pixels = frames.flatten(0, 1).to(vae.device)
-            posterior = vae.encode(pixels).latent_dist
-            latents = posterior.mode() if deterministic else posterior.sample(generator=generator)
-            reconstruction = vae.decode(latents, num_frames=clip_length).sample
+            with torch.autocast(vae.device.type, dtype=autocast_dtype, enabled=autocast_dtype is not None):
+                posterior = vae.encode(pixels).latent_dist
+                latents = posterior.mode() if deterministic else posterior.sample(generator=generator)
+                reconstruction = vae.decode(latents, num_frames=num_frames).sample.float()
             l1 = F.l1_loss(reconstruction, pixels)
             mse = F.mse_loss(reconstruction, pixels)
             kl = posterior.kl().mean()
             loss = l1 + mse + kl_weight * kl
+            if not torch.isfinite(loss):
+                raise FloatingPointError(
+                    f"VAE phase: non-finite loss at step {step + 1}; the last good state is in {state_path} "
+                    "(lower vae_learning_rate, or train in float32 with mixed_precision: no)"
+                )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -121,3 +121,34 @@ def test_config_errors_name_the_file(tmp_path):
     paper = load_config("paper.yaml")
     assert (paper.steps, paper.learning_rate, paper.batch_size, paper.clip_length) == (50_000, 1e-5, 1, 16)
     assert paper.preset == "svd-xt-1.1" and paper.model["num_latents"] == 512
+
+
+def test_vae_phase_trains_on_runs_of_frames_and_stops_on_non_finite_loss(train_set, tmp_path):
+    from diffusers import AutoencoderKLTemporalDecoder
+
+    from interanimate.presets import TINY_VAE
+    from interanimate.training.vae import train_vae
+
+    clips = InteractionClips(train_set, clip_length=4)
+    vae = AutoencoderKLTemporalDecoder(**TINY_VAE)
+    seen = []
+    decode = vae.decode
+
+    def recording_decode(latents, num_frames):
+        seen.append((latents.shape[0], num_frames))
+        return decode(latents, num_frames=num_frames)
+
+    vae.decode = recording_decode
+    state, log = tmp_path / "vae_state.pt", tmp_path / "log.jsonl"
+    common = dict(batch_size=2, kl_weight=1e-6, seed=0, crop=None, deterministic=True, progress=False)
+    common["log_path"] = log
+    train_vae(vae, clips, steps=1, learning_rate=1e-3, clip_length=3, state_path=state, **common)
+    assert seen == [(6, 3)]  # two videos, three consecutive frames each, decoded as 3-frame clips
+    assert torch.load(state, weights_only=True)["step"] == 1
+    vae.requires_grad_(True)
+    with pytest.raises(FloatingPointError, match=r"non-finite loss at step \d+; the last good state is in"):
+        diverging = tmp_path / "diverging.pt"
+        train_vae(vae, clips, steps=4, learning_rate=float("inf"), state_path=diverging, **common)
+    assert not diverging.exists()  # nothing saved from the diverged steps
+    with pytest.raises(ValueError, match=r"vae_clip_length \(4\) must be below clip_length \(4\)"):
+        TrainConfig(data="x", clip_length=4, vae_clip_length=4)
