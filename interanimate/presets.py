@@ -82,6 +82,21 @@ class Components:
     scheduler: EulerDiscreteScheduler
 
 
+@torch.no_grad()
+def pass_through_time_conv_out(vae: AutoencoderKLTemporalDecoder) -> None:
+    """Start the decoder's last layer, a 3-tap temporal convolution over RGB, as the identity.
+
+    Randomly initialised it mixes colours across neighbouring frames, which a from-scratch autoencoder
+    must first unlearn (measured: about 0.5 dB lower test PSNR after 100-200 steps).
+    """
+    conv = vae.decoder.time_conv_out
+    conv.weight.zero_()
+    conv.bias.zero_()
+    centre = conv.kernel_size[0] // 2
+    for channel in range(conv.out_channels):
+        conv.weight[channel, channel, centre] = 1.0
+
+
 def tiny_components(seed: int = 0, **switches: Any) -> Components:
     """Randomly initialised tiny components (deterministic in ``seed``)."""
     torch.manual_seed(seed)
@@ -89,6 +104,7 @@ def tiny_components(seed: int = 0, **switches: Any) -> Components:
         unet_config=TINY_UNET, **{**TINY_INTERACTION, "id_embedding_dim": 512, **switches}
     )
     vae = AutoencoderKLTemporalDecoder(**TINY_VAE)
+    pass_through_time_conv_out(vae)
     image_encoder = CLIPVisionModelWithProjection(CLIPVisionConfig(**TINY_CLIP))
     return Components(model, vae, image_encoder, EulerDiscreteScheduler(**SVD_SCHEDULER))
 

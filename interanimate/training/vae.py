@@ -61,6 +61,8 @@ def train_vae(
         state = torch.load(state_path, map_location="cpu", weights_only=True)
         vae.load_state_dict(state["vae"])
         optimizer.load_state_dict(state["optimizer"])
+        for group in optimizer.param_groups:  # an extended run may change the rate
+            group["lr"] = learning_rate
         done = int(state["step"])
     bar = tqdm(range(done, steps), initial=done, total=steps, desc="vae", disable=not progress)
     with log_path.open("a") as log:

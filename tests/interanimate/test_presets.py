@@ -48,3 +48,9 @@ def test_full_size_preset_from_the_shipped_configs():
 def test_unknown_preset_is_named():
     with pytest.raises(ValueError, match="unknown InterAnimate preset 'huge'"):
         build_components("huge")
+
+
+def test_tiny_vae_output_layer_starts_as_a_pass_through():
+    vae = build_components("tiny").vae
+    frames = torch.randn(1, 3, 5, 8, 6)  # (batch, RGB, time, height, width), as the decoder calls it
+    assert torch.equal(vae.decoder.time_conv_out(frames), frames)

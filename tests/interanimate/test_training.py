@@ -152,3 +152,4 @@ def test_vae_phase_trains_on_runs_of_frames_and_stops_on_non_finite_loss(train_s
     assert not diverging.exists()  # nothing saved from the diverged steps
     with pytest.raises(ValueError, match=r"vae_clip_length \(4\) must be below clip_length \(4\)"):
         TrainConfig(data="x", clip_length=4, vae_clip_length=4)
+    assert TrainConfig(data="x", mixed_precision=False).mixed_precision == "no"  # `--set mixed_precision=no`
