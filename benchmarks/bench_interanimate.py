@@ -29,7 +29,7 @@ SVD_CONFIGS = Path(__file__).resolve().parents[2] / "shared" / "data" / "svd-xt-
 
 def inputs(model, frames: int, height: int, width: int, device: str, dtype: torch.dtype) -> dict:
     generator = torch.Generator().manual_seed(0)
-    latent = (frames, 8, height // 8, width // 8)
+    latent = (frames, model.unet.config.in_channels, height // 8, width // 8)  # noisy + reference
     mask = torch.zeros(1, frames, 1, height, width)
     mask[..., height // 4 : height // 2, width // 4 : 3 * width // 4] = 1
     cross = model.unet.config.cross_attention_dim

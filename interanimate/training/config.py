@@ -66,6 +66,9 @@ class TrainConfig(BaseModel):
         None, ge=1, description="consecutive frames per clip in the VAE phase (default: the whole clip)"
     )
     vae_kl_weight: float = 1e-6
+    vae_mixed_precision: Literal["no", "bf16"] = Field(
+        "no", description="bf16 autocast in the VAE phase (about 1.6x faster on CPUs with bf16 support)"
+    )
     vae_crop: int | None = Field(None, description="train the VAE on random square crops of this size")
     vae_deterministic: bool = Field(
         False,
@@ -81,7 +84,7 @@ class TrainConfig(BaseModel):
     checkpoint_every: int = Field(1000, ge=1)
     keep_checkpoints: int = Field(2, ge=1)
 
-    @field_validator("mixed_precision", mode="before")
+    @field_validator("mixed_precision", "vae_mixed_precision", mode="before")
     @classmethod
     def _yaml_no(cls, value: Any) -> Any:
         return "no" if value is False else value  # YAML 1.1 reads an unquoted `no` as false

@@ -112,8 +112,7 @@ def _vae_phase(
         crop=config.vae_crop,
         clip_length=config.vae_clip_length,
         deterministic=config.vae_deterministic,
-        # bf16 needs no loss scaling; fp16 would, so the phase runs in float32 then
-        autocast_dtype=torch.bfloat16 if config.mixed_precision == "bf16" else None,
+        autocast_dtype=torch.bfloat16 if config.vae_mixed_precision == "bf16" else None,
         state_path=state_path,
         log_path=output / LOG,
         progress=progress,
