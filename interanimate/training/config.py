@@ -61,6 +61,9 @@ class TrainConfig(BaseModel):
     # tiny preset only: the VAE has no pretrained weights, so it is first trained as an autoencoder
     vae_steps: int = Field(0, ge=0)
     vae_learning_rate: float = 1e-3
+    vae_min_learning_rate: float | None = Field(
+        None, description="cosine decay of the VAE phase's rate down to this (default: constant)"
+    )
     vae_batch_size: int = Field(1, ge=1)
     vae_clip_length: int | None = Field(
         None, ge=1, description="consecutive frames per clip in the VAE phase (default: the whole clip)"

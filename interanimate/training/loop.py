@@ -107,6 +107,7 @@ def _vae_phase(
         steps=config.vae_steps,
         batch_size=config.vae_batch_size,
         learning_rate=config.vae_learning_rate,
+        min_learning_rate=config.vae_min_learning_rate,
         kl_weight=config.vae_kl_weight,
         seed=config.seed,
         crop=config.vae_crop,

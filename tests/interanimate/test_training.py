@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import replace
 
@@ -153,3 +154,13 @@ def test_vae_phase_trains_on_runs_of_frames_and_stops_on_non_finite_loss(train_s
     with pytest.raises(ValueError, match=r"vae_clip_length \(4\) must be below clip_length \(4\)"):
         TrainConfig(data="x", clip_length=4, vae_clip_length=4)
     assert TrainConfig(data="x", mixed_precision=False).mixed_precision == "no"  # `--set mixed_precision=no`
+
+
+def test_vae_learning_rate_decays_by_cosine_or_stays_constant():
+    from interanimate.training.vae import cosine_learning_rate
+
+    rates = [cosine_learning_rate(step, 11, 1e-3, 1e-4) for step in range(11)]
+    assert rates[0] == pytest.approx(1e-3) and rates[-1] == pytest.approx(1e-4)
+    assert rates[5] == pytest.approx(5.5e-4)  # halfway down at the middle step
+    assert all(a > b for a, b in itertools.pairwise(rates))
+    assert {cosine_learning_rate(step, 11, 1e-3, None) for step in range(11)} == {1e-3}
