@@ -102,7 +102,7 @@ def train_vae(
             if not torch.isfinite(loss):
                 raise FloatingPointError(
                     f"VAE phase: non-finite loss at step {step + 1}; the last good state is in {state_path} "
-                    "(lower vae_learning_rate, or train in float32 with mixed_precision: no)"
+                    "(lower vae_learning_rate, or train in float32 with vae_mixed_precision: no)"
                 )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -112,6 +112,7 @@ def train_vae(
                 psnr = 10 * math.log10(4.0 / max(mse_value, 1e-10))  # pixels span [-1, 1]: peak-to-peak 2
                 bar.set_postfix(l1=f"{l1_value:.4f}", psnr=f"{psnr:.1f}")
                 record = {"phase": "vae", "step": step + 1, "l1": l1_value, "mse": mse_value, "kl": kl_value}
+                record["lr"] = optimizer.param_groups[0]["lr"]
                 log.write(json.dumps({**record, "psnr": psnr}) + "\n")
                 log.flush()
             if (step + 1) % save_every == 0 or step == steps - 1:
