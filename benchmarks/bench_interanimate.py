@@ -27,20 +27,23 @@ from interanimate.presets import build_components
 SVD_CONFIGS = Path(__file__).resolve().parents[2] / "shared" / "data" / "svd-xt-1-1-configs"
 
 
-def inputs(model, frames: int, height: int, width: int, device: str, dtype: torch.dtype) -> dict:
+def inputs(
+    model, frames: int, height: int, width: int, device: str, dtype: torch.dtype, batch: int = 1
+) -> dict:
+    """Random model inputs for ``batch`` clips of ``frames`` frames (a fixed seed)."""
     generator = torch.Generator().manual_seed(0)
     latent = (frames, model.unet.config.in_channels, height // 8, width // 8)  # noisy + reference
-    mask = torch.zeros(1, frames, 1, height, width)
+    mask = torch.zeros(batch, frames, 1, height, width)
     mask[..., height // 4 : height // 2, width // 4 : 3 * width // 4] = 1
     cross = model.unet.config.cross_attention_dim
     values = {
-        "sample": torch.randn(1, *latent, generator=generator),
-        "timestep": torch.tensor([0.5]),
-        "encoder_hidden_states": torch.randn(1, 1, cross, generator=generator),
-        "added_time_ids": torch.tensor([[6.0, 127.0, 0.02]]),
-        "pose_images": torch.rand(1, frames, 3, height, width, generator=generator) * 2 - 1,
+        "sample": torch.randn(batch, *latent, generator=generator),
+        "timestep": torch.full((batch,), 0.5),
+        "encoder_hidden_states": torch.randn(batch, 1, cross, generator=generator),
+        "added_time_ids": torch.tensor([[6.0, 127.0, 0.02]] * batch),
+        "pose_images": torch.rand(batch, frames, 3, height, width, generator=generator) * 2 - 1,
         "region_mask": mask,
-        "identity": torch.nn.functional.normalize(torch.randn(1, 512, generator=generator), dim=-1),
+        "identity": torch.nn.functional.normalize(torch.randn(batch, 512, generator=generator), dim=-1),
     }
     return {key: value.to(device, dtype) for key, value in values.items()}
 

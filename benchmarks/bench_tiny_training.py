@@ -17,23 +17,13 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 from collections.abc import Callable
 
 import torch
+from bench_interanimate import inputs, measure  # this folder is on sys.path when run as a script
 
 from interanimate.presets import build_components
 from interanimate.training.config import load_config
-
-
-def median_seconds(run: Callable[[], None], repeats: int) -> float:
-    run()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
 
 
 def autocast(dtype: torch.dtype | None) -> torch.autocast:
@@ -52,7 +42,8 @@ def main() -> None:
     components = build_components("tiny")
     vae, model = components.vae.train(), components.model.train()
     generator = torch.Generator().manual_seed(0)
-    vae_frames = config.vae_batch_size * (config.vae_clip_length or config.clip_length)
+    frames_per_clip = config.vae_clip_length or config.clip_length
+    vae_frames = config.vae_batch_size * frames_per_clip
     pixels = torch.rand(vae_frames, 3, args.height, args.width, generator=generator) * 2 - 1
 
     def vae_step(dtype: torch.dtype | None) -> Callable[[], None]:
@@ -60,24 +51,14 @@ def main() -> None:
             vae.zero_grad(set_to_none=True)
             with autocast(dtype):
                 latents = vae.encode(pixels).latent_dist.mode()
-                reconstruction = vae.decode(latents, num_frames=config.vae_clip_length).sample
+                reconstruction = vae.decode(latents, num_frames=frames_per_clip).sample
             (reconstruction.float() - pixels).abs().mean().backward()
 
         return run
 
-    shape = (config.batch_size, config.clip_length)
-    latent_size = (args.height // 8, args.width // 8)
-    region = torch.zeros(*shape, 1, args.height, args.width, dtype=torch.bool)
-    region[..., args.height // 4 : args.height // 2, args.width // 4 : 3 * args.width // 4] = True
-    values = {
-        "sample": torch.randn(*shape, model.unet.config.in_channels, *latent_size, generator=generator),
-        "timestep": torch.full((config.batch_size,), 0.5),
-        "encoder_hidden_states": torch.randn(config.batch_size, 1, model.unet.config.cross_attention_dim),
-        "added_time_ids": torch.tensor([[6.0, 127.0, 0.02]] * config.batch_size),
-        "pose_images": torch.rand(*shape, 3, args.height, args.width, generator=generator) * 2 - 1,
-        "region_mask": region,
-        "identity": torch.nn.functional.normalize(torch.randn(config.batch_size, 512), dim=-1),
-    }
+    values = inputs(
+        model, config.clip_length, args.height, args.width, "cpu", torch.float32, batch=config.batch_size
+    )
 
     def model_step(dtype: torch.dtype | None) -> Callable[[], None]:
         def run() -> None:
@@ -95,11 +76,11 @@ def main() -> None:
     print("| step | float32 s | bf16 autocast s | float32 / bf16 |")
     print("|---|---|---|---|")
     for label, step in (
-        (f"autoencoder phase ({config.vae_batch_size} x {config.vae_clip_length} frames)", vae_step),
+        (f"autoencoder phase ({config.vae_batch_size} x {frames_per_clip} frames)", vae_step),
         (f"InterAnimate phase ({config.batch_size} x {config.clip_length} frames)", model_step),
     ):
-        full = median_seconds(step(None), args.repeats)
-        mixed = median_seconds(step(torch.bfloat16), args.repeats)
+        full, _ = measure(step(None), "cpu", args.repeats)
+        mixed, _ = measure(step(torch.bfloat16), "cpu", args.repeats)
         print(f"| {label} | {full:.3f} | {mixed:.3f} | {full / mixed:.2f}x |")
 
 
