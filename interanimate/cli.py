@@ -23,15 +23,23 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         "--config", required=True, help="YAML training config (a path, or tiny.yaml / paper.yaml)"
     )
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="override config values")
+    parser.add_argument(
+        "--vae-only",
+        action="store_true",
+        help="run only the autoencoder phase (tiny preset) and stop: check the VAE, or change its rate",
+    )
     parser.add_argument("--no-progress", action="store_true")
     parser.set_defaults(handler=run_train)
 
 
 def run_train(args: argparse.Namespace) -> int:
     from interanimate.training.config import load_config
-    from interanimate.training.loop import train
+    from interanimate.training.loop import train, train_vae_only
 
     config = load_config(args.config, _parse_overrides(args.set))
+    if args.vae_only:
+        print(f"autoencoder: {train_vae_only(config, progress=not args.no_progress)}")
+        return 0
     final = train(config, progress=not args.no_progress)
     print(f"checkpoint: {final}")
     return 0

@@ -31,6 +31,7 @@ from interanimate.pipeline import InterAnimatePipeline
 from interanimate.presets import Components, build_components
 from interanimate.training.config import TrainConfig
 from interanimate.training.data import InteractionClips
+from interanimate.training.log import drop_records_after
 from interanimate.training.vae import calibrate_scaling_factor, train_vae
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,39 @@ def _vae_phase(
     components.vae.save_pretrained(saved)
 
 
+def _training_clips(config: TrainConfig) -> InteractionClips:
+    return InteractionClips(
+        config.data,
+        split=config.split,
+        clip_length=config.clip_length,
+        clips_per_video=config.clips_per_video,
+        seed=config.seed,
+    )
+
+
+def train_vae_only(config: TrainConfig, *, progress: bool = True) -> Path:
+    """Run only the autoencoder phase (resumable like ``train``); returns the saved ``vae/`` folder.
+
+    For a staged schedule (a few rates, each up to its own ``vae_steps``) and for checking the VAE's
+    reconstructions before the diffusion phase spends anything on its latents.
+    """
+    if not config.vae_steps:
+        raise ValueError(f"{config.output_dir}: vae_steps is 0, this config has no autoencoder phase")
+    output = Path(config.output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    set_seed(config.seed)
+    components = build_components(
+        config.preset,
+        source=config.source,
+        random_weights=config.random_weights,
+        seed=config.seed,
+        **config.model,
+    )
+    dataset = _training_clips(config)
+    _vae_phase(config, components, dataset, output, progress)
+    return output / "vae"
+
+
 def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None = None) -> Path:
     """Train (resuming from the latest checkpoint in ``output_dir``); returns the final checkpoint folder.
 
@@ -151,13 +185,7 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
         model.load_mimicmotion_state(
             torch.load(config.mimicmotion_checkpoint, map_location="cpu", weights_only=True)
         )
-    dataset = InteractionClips(
-        config.data,
-        split=config.split,
-        clip_length=config.clip_length,
-        clips_per_video=config.clips_per_video,
-        seed=config.seed,
-    )
+    dataset = _training_clips(config)
     if config.vae_steps:
         if accelerator.is_main_process:
             _vae_phase(config, components, dataset, output, progress)
@@ -197,6 +225,8 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
         accelerator.load_state(str(latest[0]))
         step = latest[1]
         logger.info("resumed from %s", latest[0])
+    if accelerator.is_main_process:
+        drop_records_after(output / LOG, "train", step)
     batches_per_epoch = max(1, len(loader))
     epoch, skip = divmod(step * config.gradient_accumulation_steps, batches_per_epoch)
     if skip:  # finish the interrupted epoch, then whole epochs again

@@ -22,6 +22,7 @@ from diffusers import AutoencoderKLTemporalDecoder
 from tqdm.auto import tqdm
 
 from interanimate.training.data import InteractionClips
+from interanimate.training.log import drop_records_after
 
 
 def _draws(seed: int, step: int) -> torch.Generator:
@@ -73,6 +74,7 @@ def train_vae(
         vae.load_state_dict(state["vae"])
         optimizer.load_state_dict(state["optimizer"])
         done = int(state["step"])
+    drop_records_after(log_path, "vae", done)
     bar = tqdm(range(done, steps), initial=done, total=steps, desc="vae", disable=not progress)
     with log_path.open("a") as log:
         for step in bar:

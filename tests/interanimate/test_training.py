@@ -100,7 +100,9 @@ def test_train_logs_checkpoints_and_resumes(train_set, tmp_path):
     train(config, progress=False, stop_after=1)
     run = tmp_path / "run"
     assert (run / CHECKPOINTS / "step-000001").is_dir() and not (run / FINAL).exists()
-    final = train(config, progress=False)  # resumes at step 1
+    with (run / LOG).open("a") as log:  # a step logged after the last save, then the run was killed
+        log.write(json.dumps({"phase": "train", "step": 2, "loss": 9.0}) + "\n")
+    final = train(config, progress=False)  # resumes at step 1 and drops the stale step-2 record
     assert final == run / FINAL and (final / "model").is_dir()
     records = [json.loads(line) for line in (run / LOG).read_text().splitlines()]
     steps = [r["step"] for r in records if r["phase"] == "train"]
@@ -164,3 +166,33 @@ def test_vae_learning_rate_decays_by_cosine_or_stays_constant():
     assert rates[5] == pytest.approx(5.5e-4)  # halfway down at the middle step
     assert all(a > b for a, b in itertools.pairwise(rates))
     assert {cosine_learning_rate(step, 11, 1e-3, None) for step in range(11)} == {1e-3}
+
+
+def test_resume_drops_only_the_phase_records_after_the_resumed_step(tmp_path):
+    from interanimate.training.log import drop_records_after
+
+    log = tmp_path / "train_log.jsonl"
+    records = [{"phase": "vae", "step": s} for s in (25, 50, 75)] + [{"phase": "train", "step": 25}]
+    log.write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert drop_records_after(log, "vae", 50) == 1
+    kept = [json.loads(line) for line in log.read_text().splitlines()]
+    assert kept == [records[0], records[1], records[3]]
+    assert drop_records_after(tmp_path / "missing.jsonl", "vae", 0) == 0
+
+
+def test_vae_only_runs_a_staged_autoencoder_schedule_and_stops(train_set, tmp_path):
+    from interanimate.training.loop import train_vae_only
+
+    def stage(vae_steps: int, rate: float) -> TrainConfig:
+        overrides = {"data": str(train_set), "output_dir": str(tmp_path / "run"), "clip_length": 4}
+        overrides |= {"vae_steps": vae_steps, "vae_learning_rate": rate, "vae_min_learning_rate": None}
+        return load_config("tiny.yaml", overrides | {"log_every": 1, "vae_batch_size": 1})
+
+    saved = train_vae_only(stage(1, 1e-3), progress=False)
+    assert (saved / "config.json").is_file()
+    assert not (tmp_path / "run" / CHECKPOINTS).exists()  # the diffusion phase did not start
+    train_vae_only(stage(2, 1e-4), progress=False)  # the next stage resumes at step 1 with its own rate
+    records = [json.loads(line) for line in (tmp_path / "run" / LOG).read_text().splitlines()]
+    assert [(r["step"], r["lr"]) for r in records] == [(1, 1e-3), (2, 1e-4)]
+    with pytest.raises(ValueError, match="vae_steps is 0"):
+        train_vae_only(stage(0, 1e-3), progress=False)
