@@ -12,7 +12,7 @@ PATHS=("data=$WORK/train-mini" "output_dir=$WORK/run")
 interhf-bench data synth "$WORK/train-mini" --protocol interhf-mini-v1 --seed 1 --train-per-class 6 \
   --num-subjects 60 --workers 2 --no-progress
 # The autoencoder's rate as the shipped run had it: constant stages, each lowered when test PSNR stalled
-# (docs/interanimate.md), then tiny.yaml's cosine from 1.5e-4 to 1e-5 up to step 4250.
+# (docs/interanimate.md), then tiny.yaml's cosine from 1.5e-4 to 1e-5 up to step 3750.
 for stage in "750 1e-3" "1250 3e-4" "1750 1e-4"; do
   read -r until rate <<<"$stage"
   interanimate train --config tiny.yaml --vae-only --no-progress --set "${PATHS[@]}" \

@@ -90,6 +90,15 @@ def _prune(output: Path, keep: int) -> None:
         shutil.rmtree(old)
 
 
+def _vae_steps_to_train(config: TrainConfig, output: Path) -> int:
+    """Autoencoder steps still to run in ``output`` (0 when the saved VAE is used as it is)."""
+    state_path = output / "vae_state.pt"
+    if state_path.is_file():
+        done = int(torch.load(state_path, map_location="cpu", weights_only=True)["step"])
+        return max(0, config.vae_steps - done)
+    return 0 if (output / "vae" / "config.json").is_file() else config.vae_steps
+
+
 def _vae_phase(
     config: TrainConfig, components: Components, dataset: InteractionClips, output: Path, progress: bool
 ) -> None:
@@ -99,6 +108,13 @@ def _vae_phase(
     """
     saved = output / "vae"
     state_path = output / "vae_state.pt"
+    remaining = _vae_steps_to_train(config, output)
+    if remaining and _latest_checkpoint(output) is not None:
+        raise ValueError(
+            f"{output}: its InterAnimate checkpoints were trained on the VAE's latents as they are, and "
+            f"{remaining} more autoencoder steps (vae_steps={config.vae_steps}) would change them; train the "
+            f"VAE further in a new output_dir (copy vae_state.pt there) or delete {output / CHECKPOINTS}"
+        )
     if (saved / "config.json").is_file() and not state_path.is_file():
         components.vae.load_state_dict(type(components.vae).from_pretrained(saved).state_dict())
         return

@@ -112,6 +112,9 @@ def test_train_logs_checkpoints_and_resumes(train_set, tmp_path):
     assert last["perplexity"] is not None and last["orthogonality"] > 0
     info = json.loads((final / "interanimate.json").read_text())
     assert info["variant"] == "full" and info["trained_steps"] == 2
+    longer_vae = config.model_copy(update={"vae_steps": 3})  # would change the latents under the checkpoints
+    with pytest.raises(ValueError, match=r"1 more autoencoder steps \(vae_steps=3\) would change them"):
+        train(longer_vae, progress=False)
 
 
 def test_config_errors_name_the_file(tmp_path):
