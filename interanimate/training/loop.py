@@ -139,6 +139,16 @@ def _vae_phase(
     components.vae.save_pretrained(saved)
 
 
+def _components(config: TrainConfig) -> Components:
+    return build_components(
+        config.preset,
+        source=config.source,
+        random_weights=config.random_weights,
+        seed=config.seed,
+        **config.model,
+    )
+
+
 def _training_clips(config: TrainConfig) -> InteractionClips:
     return InteractionClips(
         config.data,
@@ -160,13 +170,7 @@ def train_vae_only(config: TrainConfig, *, progress: bool = True) -> Path:
     output = Path(config.output_dir)
     output.mkdir(parents=True, exist_ok=True)
     set_seed(config.seed)
-    components = build_components(
-        config.preset,
-        source=config.source,
-        random_weights=config.random_weights,
-        seed=config.seed,
-        **config.model,
-    )
+    components = _components(config)
     dataset = _training_clips(config)
     _vae_phase(config, components, dataset, output, progress)
     return output / "vae"
@@ -189,13 +193,7 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
         output.mkdir(parents=True, exist_ok=True)
         (output / "train_config.json").write_text(config.model_dump_json(indent=2) + "\n")
     set_seed(config.seed)
-    components = build_components(
-        config.preset,
-        source=config.source,
-        random_weights=config.random_weights,
-        seed=config.seed,
-        **config.model,
-    )
+    components = _components(config)
     model = components.model
     if config.mimicmotion_checkpoint:
         model.load_mimicmotion_state(
