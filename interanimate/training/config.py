@@ -47,6 +47,13 @@ class TrainConfig(BaseModel):
     mixed_precision: Literal["no", "fp16", "bf16"] = "bf16"
     gradient_checkpointing: bool = True
     max_grad_norm: float | None = 1.0
+    ema_decay: float | None = Field(
+        None,
+        gt=0,
+        lt=1,
+        description="keep an exponential moving average of the trained weights (decay warmed up as "
+        "1 - (1 + step)^(-2/3), capped here) and export it instead of the last step's weights",
+    )
     # loss
     alpha_hand: float = 2.0
     alpha_face: float = 2.0

@@ -20,11 +20,12 @@ import torch
 from accelerate import Accelerator
 from accelerate.utils import DataLoaderConfiguration, set_seed
 from diffusers.optimization import get_scheduler
+from diffusers.training_utils import EMAModel
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from interanimate.ablations import variant_of
-from interanimate.conditioning import added_time_ids, clip_embedding, reference_latents
+from interanimate.conditioning import added_time_ids, clip_embedding, conditioning_keep, reference_latents
 from interanimate.losses import EdmCoefficients, amplification_weights, diffusion_loss, total_loss
 from interanimate.model import InterAnimateModel
 from interanimate.pipeline import InterAnimatePipeline
@@ -88,6 +89,17 @@ def _latest_checkpoint(output: Path) -> tuple[Path, int] | None:
 def _prune(output: Path, keep: int) -> None:
     for old in sorted((output / CHECKPOINTS).glob("step-*"))[:-keep]:
         shutil.rmtree(old)
+
+
+def _check_ema_state(checkpoint: Path, ema: EMAModel | None) -> None:
+    """A checkpoint resumes only with the same ``ema_decay`` on/off as it was saved with."""
+    saved = (checkpoint / "custom_checkpoint_0.pkl").is_file()
+    if saved != (ema is not None):
+        state, setting = ("has a", "sets no ema_decay") if saved else ("has no", "sets ema_decay")
+        raise ValueError(
+            f"{checkpoint} {state} moving average of the weights but this config {setting}; resume with "
+            "the ema_decay the run started with, or start a new output_dir"
+        )
 
 
 def _vae_steps_to_train(config: TrainConfig, output: Path) -> int:
@@ -232,10 +244,15 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
     weight_dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(config.mixed_precision, torch.float32)
     vae.to(accelerator.device, dtype=weight_dtype)
     image_encoder.to(accelerator.device, dtype=weight_dtype)
+    ema = None
+    if config.ema_decay is not None:  # saved and resumed with the checkpoints
+        ema = EMAModel(parameters, decay=config.ema_decay, use_ema_warmup=True, power=2 / 3)
+        accelerator.register_for_checkpointing(ema)
 
     step = 0
     latest = _latest_checkpoint(output)
     if latest is not None:
+        _check_ema_state(latest[0], ema)
         accelerator.load_state(str(latest[0]))
         step = latest[1]
         logger.info("resumed from %s", latest[0])
@@ -269,6 +286,8 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
                 optimizer.step()
                 lr_schedule.step()
                 optimizer.zero_grad(set_to_none=True)
+        if ema is not None:
+            ema.step(parameters)
         step += 1
         bar.update()
         if log is not None and (step % config.log_every == 0 or step == end):
@@ -293,6 +312,8 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
         log.close()
     final = output / FINAL
     if step >= config.steps and accelerator.is_main_process:
+        if ema is not None:
+            ema.copy_to(parameters)
         pipeline = InterAnimatePipeline(
             unwrapped.float(), vae.float(), image_encoder.float(), components.scheduler
         )
@@ -341,9 +362,7 @@ def _losses(
         clip = clip_embedding(image_encoder, reference).float()
     p = config.conditioning_dropout
     draw = torch.rand(batch_size, generator=generator).to(device)
-    keep_clip = (draw >= 2 * p).float()
-    keep_reference = 1 - ((draw >= p) & (draw < 3 * p)).float()
-    keep_pose = (draw >= p).float()
+    keep_clip, keep_reference, keep_pose = conditioning_keep(draw, p)
     clip = clip * keep_clip.view(-1, 1, 1)
     ref_latents = ref_latents * keep_reference.view(-1, 1, 1, 1)
     identity = batch["identity"].to(device) * keep_clip.view(-1, 1)

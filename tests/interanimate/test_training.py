@@ -199,3 +199,38 @@ def test_vae_only_runs_a_staged_autoencoder_schedule_and_stops(train_set, tmp_pa
     assert [(r["step"], r["lr"]) for r in records] == [(1, 1e-3), (2, 1e-4)]
     with pytest.raises(ValueError, match="vae_steps is 0"):
         train_vae_only(stage(0, 1e-3), progress=False)
+
+
+def _weights(final) -> dict[str, torch.Tensor]:
+    from safetensors.torch import load_file
+
+    return load_file(final / "model" / "diffusion_pytorch_model.safetensors")
+
+
+def test_ema_weights_are_exported_and_resume_exactly(train_set, tmp_path):
+    def config(name: str, **update):
+        values = {
+            "data": str(train_set),
+            "output_dir": str(tmp_path / name),
+            "steps": 3,
+            "clip_length": 4,
+            "clips_per_video": 1,
+            "batch_size": 1,
+            "vae_steps": 1,
+            "checkpoint_every": 1,
+            "warmup_steps": 1,
+            "ema_decay": 0.9,
+        }
+        return load_config("tiny.yaml", {**values, **update})
+
+    whole = _weights(train(config("whole"), progress=False))
+    train(config("resumed"), progress=False, stop_after=2)
+    resumed = _weights(train(config("resumed"), progress=False))
+    assert whole.keys() == resumed.keys()
+    for name in whole:
+        torch.testing.assert_close(resumed[name], whole[name], rtol=0, atol=0, msg=name)
+    plain = _weights(train(config("plain", ema_decay=None), progress=False))
+    changed = [name for name in whole if not torch.equal(whole[name], plain[name])]
+    assert changed, "the exported weights are the average, not the last step's"
+    with pytest.raises(ValueError, match="has no moving average of the weights but this config sets ema_decay"):
+        train(config("plain", ema_decay=0.9, steps=4), progress=False)
