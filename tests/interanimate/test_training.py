@@ -232,5 +232,5 @@ def test_ema_weights_are_exported_and_resume_exactly(train_set, tmp_path):
     plain = _weights(train(config("plain", ema_decay=None), progress=False))
     changed = [name for name in whole if not torch.equal(whole[name], plain[name])]
     assert changed, "the exported weights are the average, not the last step's"
-    with pytest.raises(ValueError, match="has no moving average .* sets ema_decay"):
+    with pytest.raises(ValueError, match=r"has no moving average .* sets ema_decay"):
         train(config("plain", ema_decay=0.9, steps=4), progress=False)
