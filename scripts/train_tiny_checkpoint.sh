@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Trains the tiny InterAnimate checkpoint shipped in interanimate/checkpoints/tiny-synthetic with the
-# project's own commands, on a 2-core CPU (about 2 h 15 min): render the synthetic training set, train
+# project's own commands, on a 2-core CPU (about 3 h 30 min): render the synthetic training set, train
 # (autoencoder phase for the tiny VAE, then InterAnimate), export in float16. Every command resumes:
 # rerun the script after an interruption.
 # Usage: scripts/train_tiny_checkpoint.sh [WORK_DIR]   (default ./tiny-work)
