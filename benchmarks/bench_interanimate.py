@@ -32,7 +32,8 @@ def inputs(
 ) -> dict:
     """Random model inputs for ``batch`` clips of ``frames`` frames (a fixed seed)."""
     generator = torch.Generator().manual_seed(0)
-    latent = (frames, model.unet.config.in_channels, height // 8, width // 8)  # noisy + reference
+    factor = model.pose_net.config.downsample  # the VAE's: 8 for SVD, 4 for the tiny preset
+    latent = (frames, model.unet.config.in_channels, height // factor, width // factor)  # noisy + reference
     mask = torch.zeros(batch, frames, 1, height, width)
     mask[..., height // 4 : height // 2, width // 4 : 3 * width // 4] = 1
     cross = model.unet.config.cross_attention_dim

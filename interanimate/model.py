@@ -50,10 +50,13 @@ class InterAnimateModel(ModelMixin, ConfigMixin):
         id_hidden_dim: int = 1024,
         id_num_tokens: int = 4,
         lambda_id: float = 1.0,
+        pose_downsample: int = 8,
     ):
         super().__init__()
         self.unet = UNetSpatioTemporalConditionModel.from_config(unet_config)
-        self.pose_net = PoseNet(latent_channels=self.unet.config.block_out_channels[0])
+        self.pose_net = PoseNet(
+            latent_channels=self.unet.config.block_out_channels[0], downsample=pose_downsample
+        )
         self.context = InteractionContext()
         if use_ris:
             self.spatial_latents = nn.Parameter(torch.randn(num_latents, latent_dim) * latent_dim**-0.5)

@@ -16,7 +16,7 @@ from torch import nn
 
 # (in, out, kernel, stride) of the eight convolutions, each followed by SiLU: three stride-2 steps give
 # the VAE's 1/8 latent grid.
-_CONVOLUTIONS = (
+_CONVOLUTIONS: tuple[tuple[int, int, int, int], ...] = (
     (3, 3, 3, 1),
     (3, 16, 4, 2),
     (16, 16, 3, 1),
@@ -28,14 +28,32 @@ _CONVOLUTIONS = (
 )
 
 
+def convolutions(downsample: int) -> tuple[tuple[int, int, int, int], ...]:
+    """The layout for a VAE that downsamples by ``downsample`` (8: MimicMotion's, 4 or 2: smaller VAEs).
+
+    The last stride-2 steps a smaller factor does not need become stride-1 3x3 convolutions, so the layer
+    names stay MimicMotion's; only factor 8 has its checkpoint's shapes.
+    """
+    strided = [index for index, layer in enumerate(_CONVOLUTIONS) if layer[3] == 2]
+    if downsample not in (2, 4, 8):
+        raise ValueError(f"PoseNet downsample must be 2, 4 or 8 (the VAE's factor), got {downsample}")
+    keep = int(math.log2(downsample))
+    layout = list(_CONVOLUTIONS)
+    for index in strided[keep:]:
+        in_channels, out_channels, _, _ = layout[index]
+        layout[index] = (in_channels, out_channels, 3, 1)
+    return tuple(layout)
+
+
 class PoseNet(ModelMixin, ConfigMixin):
-    """``(N, 3, H, W)`` pose images in [-1, 1] to ``(N, latent_channels, H/8, W/8)`` residual features."""
+    """``(N, 3, H, W)`` pose images in [-1, 1] to ``(N, latent_channels, H/d, W/d)`` residual features,
+    ``d = downsample`` (the VAE's factor)."""
 
     @register_to_config
-    def __init__(self, latent_channels: int = 320):
+    def __init__(self, latent_channels: int = 320, downsample: int = 8):
         super().__init__()
         layers: list[nn.Module] = []
-        for in_channels, out_channels, kernel, stride in _CONVOLUTIONS:
+        for in_channels, out_channels, kernel, stride in convolutions(downsample):
             layers += [nn.Conv2d(in_channels, out_channels, kernel, stride=stride, padding=1), nn.SiLU()]
         self.conv_layers = nn.Sequential(*layers)
         self.final_proj = nn.Conv2d(128, latent_channels, kernel_size=1)

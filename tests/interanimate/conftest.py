@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import torch
 
-from interanimate.presets import TINY_UNET, tiny_components
+from interanimate.presets import TINY_UNET, TINY_VAE_FACTOR, tiny_components
 
 
 def model_inputs(batch: int = 1, frames: int = 3, size: int = 64, seed: int = 0) -> dict[str, torch.Tensor]:
-    """Random ``forward`` arguments for the tiny preset: ``size / 8`` latents, a mask over part of them."""
+    """Random ``forward`` arguments for the tiny preset: latents on its VAE's grid, a mask over part."""
     generator = torch.Generator().manual_seed(seed)
-    latent = size // 8
+    latent = size // TINY_VAE_FACTOR
     mask = torch.zeros(batch, frames, 1, size, size)
     mask[..., size // 4 : size // 2, size // 8 : size // 2] = 1
     return {

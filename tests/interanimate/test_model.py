@@ -10,7 +10,7 @@ from diffusers import UNetSpatioTemporalConditionModel
 from interanimate.ablations import VARIANTS, variant_of, variant_switches
 from interanimate.model import InterAnimateModel
 from interanimate.pose_net import PoseNet
-from interanimate.presets import TINY_INTERACTION, TINY_UNET
+from interanimate.presets import TINY_INTERACTION, TINY_UNET, TINY_VAE_FACTOR
 from interanimate.region_attention import RegionAttentionBlock
 from tests.interanimate.conftest import model_inputs
 
@@ -123,7 +123,8 @@ def test_masks_reach_every_resolution_level_and_confine_the_region_block():
         model(**inputs)
     assert len(seen) == len(model.interaction_sites) == 10
     levels = {tokens for tokens, _, _ in seen.values()}
-    assert levels == {64, 16, 4, 1}  # 8x8 latents, then 4x4, 2x2, 1x1: every level has a site
+    side = 64 // TINY_VAE_FACTOR  # 64-pixel inputs: 16x16 latents, then 8x8, 4x4, 2x2
+    assert levels == {(side >> level) ** 2 for level in range(4)}  # every level has a site
     for tokens, mask, output in seen.values():
         side = int(tokens**0.5)
         pooled = torch.nn.functional.adaptive_max_pool2d(inputs["region_mask"].flatten(0, 1), (side, side))
@@ -162,7 +163,7 @@ def test_mimicmotion_checkpoint_loads_by_parameter_name():
     assert pose_layers | {"pose_net.final_proj.weight", "pose_net.final_proj.bias", "pose_net.scale"} == {
         key for key in checkpoint if key.startswith("pose_net.")
     }
-    model = tiny_model()
+    model = tiny_model(pose_downsample=8)  # MimicMotion's PoseNet: SVD's 1/8 grid
     missing = model.load_mimicmotion_state(checkpoint)
     assert set(missing) == set(model.interaction_parameter_names())
     assert torch.equal(model.pose_net.final_proj.weight, pose_net.final_proj.weight)
@@ -177,6 +178,20 @@ def test_pose_net_is_a_no_op_until_trained_and_maps_to_the_latent_grid():
     assert out.shape == (8, 320, 8, 6)
     assert torch.count_nonzero(out) == 0
     assert sum(p.numel() for p in pose_net.parameters()) == 205_557  # MimicMotion's PoseNet
+
+
+@pytest.mark.parametrize("factor", [2, 4])
+def test_pose_net_for_a_smaller_vae_factor_keeps_the_names_and_lands_on_its_grid(factor):
+    pose_net = PoseNet(latent_channels=32, downsample=factor)
+    out = pose_net(torch.rand(3, 3, 64, 48) * 2 - 1)
+    assert out.shape == (3, 32, 64 // factor, 48 // factor)
+    assert torch.count_nonzero(out) == 0
+    assert pose_net.state_dict().keys() == PoseNet(latent_channels=32).state_dict().keys()
+
+
+def test_pose_net_refuses_a_factor_it_cannot_reach():
+    with pytest.raises(ValueError, match="must be 2, 4 or 8"):
+        PoseNet(downsample=16)
 
 
 def test_gradient_checkpointing_gives_the_same_gradients():
