@@ -79,6 +79,9 @@ class TrainConfig(BaseModel):
     vae_mixed_precision: Literal["no", "bf16"] = Field(
         "no", description="bf16 autocast in the VAE phase (1.7x faster on the 2-core CPU with AVX512-BF16)"
     )
+    vae_ssim_weight: float = Field(
+        0.0, ge=0, description="add this times (1 - SSIM), the benchmark's SSIM recipe, to the VAE's loss"
+    )
     vae_crop: int | None = Field(None, description="train the VAE on random square crops of this size")
     vae_deterministic: bool = Field(
         False,

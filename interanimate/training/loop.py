@@ -142,6 +142,7 @@ def _vae_phase(
         crop=config.vae_crop,
         clip_length=config.vae_clip_length,
         deterministic=config.vae_deterministic,
+        ssim_weight=config.vae_ssim_weight,
         autocast_dtype=torch.bfloat16 if config.vae_mixed_precision == "bf16" else None,
         state_path=state_path,
         log_path=output / LOG,

@@ -161,6 +161,30 @@ def test_vae_phase_trains_on_runs_of_frames_and_stops_on_non_finite_loss(train_s
     assert TrainConfig(data="x", mixed_precision=False).mixed_precision == "no"  # `--set mixed_precision=no`
 
 
+def test_vae_phase_adds_and_logs_the_ssim_term_when_weighted(train_set, tmp_path):
+    from diffusers import AutoencoderKLTemporalDecoder
+
+    from interanimate.presets import TINY_VAE
+    from interanimate.training.vae import train_vae
+
+    clips = InteractionClips(train_set, clip_length=4)
+    common = dict(steps=1, batch_size=1, learning_rate=1e-4, kl_weight=1e-6, seed=0, crop=None, clip_length=3)
+    common |= dict(deterministic=True, progress=False)
+    records = {}
+    for weight in (0.0, 1.0):
+        torch.manual_seed(0)
+        vae = AutoencoderKLTemporalDecoder(**TINY_VAE)
+        log = tmp_path / f"log-{weight}.jsonl"
+        train_vae(
+            vae, clips, state_path=tmp_path / f"state-{weight}.pt", log_path=log, ssim_weight=weight, **common
+        )
+        records[weight] = json.loads(log.read_text().splitlines()[-1])
+    assert "ssim" not in records[0.0]
+    assert 0 < records[1.0]["ssim"] < 1
+    with pytest.raises(ValueError, match="vae_ssim_weight"):
+        TrainConfig(data="x", vae_ssim_weight=-1)
+
+
 def test_vae_learning_rate_decays_by_cosine_or_stays_constant():
     from interanimate.training.vae import cosine_learning_rate
 
