@@ -15,7 +15,7 @@ interhf-bench data synth "$WORK/train-wide" --protocol interhf-mini-v1 --seed 2 
   --num-subjects 1000 --workers 2 --no-progress
 # The autoencoder's stages as the run had them, each decided after the last (docs/interanimate.md): a
 # cosine from 2e-4 over steps 0-800, a cosine from 1e-4 over 2000 steps entered at step 800 (both to 1e-5,
-# L1 + MSE only), then tiny.yaml as it is (constant 5e-5 with the SSIM term to step 2400).
+# L1 + MSE only), then tiny.yaml as it is (constant 5e-5 with the SSIM term to step 2200).
 for stage in "800 2e-4" "2000 1e-4"; do
   read -r until rate <<<"$stage"
   interanimate train --config tiny.yaml --vae-only --no-progress --set "${PATHS[@]}" "vae_steps=$until" \
