@@ -13,13 +13,14 @@ PATHS=("data=$WORK/train-wide" "output_dir=$WORK/run")
 # subject is trained on. The 60 subjects of earlier runs were too few: the autoencoder did not generalise.
 interhf-bench data synth "$WORK/train-wide" --protocol interhf-mini-v1 --seed 2 --train-per-class 60 \
   --num-subjects 1000 --workers 2 --no-progress
-# The autoencoder's stages as the run had them, each decided after the last (docs/interanimate.md): a
-# cosine from 2e-4 over steps 0-800, a cosine from 1e-4 over 2000 steps entered at step 800 (both to 1e-5,
-# L1 + MSE only), then tiny.yaml as it is (constant 5e-5 with the SSIM term to step 2200).
-for stage in "800 2e-4" "2000 1e-4"; do
-  read -r until rate <<<"$stage"
+# The autoencoder's stages as the run had them, each decided after the last (docs/interanimate.md):
+# steps, rate, floor of the cosine (null: constant), SSIM weight. A cosine runs over all the stage's
+# `until` steps, so a stage entered late starts part-way down it. tiny.yaml holds the fourth stage
+# (to step 2800), which the training command below runs before InterAnimate.
+for stage in "800 2e-4 1e-5 0" "2000 1e-4 1e-5 0" "2200 5e-5 null 1"; do
+  read -r until rate floor ssim_weight <<<"$stage"
   interanimate train --config tiny.yaml --vae-only --no-progress --set "${PATHS[@]}" "vae_steps=$until" \
-    "vae_learning_rate=$rate" vae_min_learning_rate=1e-5 vae_ssim_weight=0
+    "vae_learning_rate=$rate" "vae_min_learning_rate=$floor" "vae_ssim_weight=$ssim_weight"
 done
 interanimate train --config tiny.yaml --set "${PATHS[@]}" --no-progress
 interanimate export "$WORK/run/final" interanimate/checkpoints/tiny-synthetic --dtype float16 \
