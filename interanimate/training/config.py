@@ -42,6 +42,13 @@ class TrainConfig(BaseModel):
     weight_decay: float = 1e-2
     adam_epsilon: float = 1e-8
     warmup_steps: int = 500
+    lr_decay_steps: int = Field(
+        0,
+        ge=0,
+        description="the last this many of `steps` (at most all after the warm-up) follow a cosine "
+        "down to `min_learning_rate`",
+    )
+    min_learning_rate: float = Field(0.0, ge=0)
     batch_size: int = Field(1, ge=1, description="per device")
     gradient_accumulation_steps: int = Field(1, ge=1)
     mixed_precision: Literal["no", "fp16", "bf16"] = "bf16"
@@ -108,6 +115,14 @@ class TrainConfig(BaseModel):
             raise ValueError(
                 f"vae_clip_length ({self.vae_clip_length}) must be below clip_length ({self.clip_length}): "
                 "it takes consecutive frames after the clip's reference frame"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _rate_floor_below_rate(self) -> TrainConfig:
+        if self.min_learning_rate > self.learning_rate:
+            raise ValueError(
+                f"min_learning_rate ({self.min_learning_rate}) is above learning_rate ({self.learning_rate})"
             )
         return self
 

@@ -10,6 +10,7 @@ in the same order, and a resumed run continues exactly.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
@@ -19,7 +20,6 @@ from pathlib import Path
 import torch
 from accelerate import Accelerator
 from accelerate.utils import DataLoaderConfiguration, set_seed
-from diffusers.optimization import get_scheduler
 from diffusers.training_utils import EMAModel
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
@@ -33,6 +33,7 @@ from interanimate.presets import Components, build_components
 from interanimate.training.config import TrainConfig
 from interanimate.training.data import InteractionClips
 from interanimate.training.log import drop_records_after
+from interanimate.training.schedule import diffusion_rate_factor
 from interanimate.training.vae import calibrate_scaling_factor, train_vae
 
 logger = logging.getLogger(__name__)
@@ -232,7 +233,16 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
         weight_decay=config.weight_decay,
         eps=config.adam_epsilon,
     )
-    lr_schedule = get_scheduler("constant_with_warmup", optimizer, num_warmup_steps=config.warmup_steps)
+    # accelerate steps a prepared schedule once per process and optimiser step: count in steps x processes
+    processes = accelerator.num_processes
+    rate_factor = functools.partial(
+        diffusion_rate_factor,
+        steps=config.steps * processes,
+        warmup_steps=config.warmup_steps * processes,
+        decay_steps=config.lr_decay_steps * processes,
+        min_factor=config.min_learning_rate / config.learning_rate if config.learning_rate else 1.0,
+    )
+    lr_schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, rate_factor)
     loader = DataLoader(
         dataset,
         batch_size=config.batch_size,

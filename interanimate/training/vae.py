@@ -23,18 +23,12 @@ from tqdm.auto import tqdm
 
 from interanimate.training.data import InteractionClips
 from interanimate.training.log import drop_records_after
+from interanimate.training.schedule import cosine_learning_rate
 from interanimate.training.ssim_loss import ssim
 
 
 def _draws(seed: int, step: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed * 1_000_003 + step)
-
-
-def cosine_learning_rate(step: int, steps: int, start: float, end: float | None) -> float:
-    """The rate of ``step`` of ``steps``: cosine from ``start`` down to ``end`` (``None``: constant)."""
-    if end is None or steps <= 1:
-        return start
-    return end + (start - end) * 0.5 * (1 + math.cos(math.pi * step / (steps - 1)))
 
 
 def train_vae(

@@ -186,13 +186,36 @@ def test_vae_phase_adds_and_logs_the_ssim_term_when_weighted(train_set, tmp_path
 
 
 def test_vae_learning_rate_decays_by_cosine_or_stays_constant():
-    from interanimate.training.vae import cosine_learning_rate
+    from interanimate.training.schedule import cosine_learning_rate
 
     rates = [cosine_learning_rate(step, 11, 1e-3, 1e-4) for step in range(11)]
     assert rates[0] == pytest.approx(1e-3) and rates[-1] == pytest.approx(1e-4)
     assert rates[5] == pytest.approx(5.5e-4)  # halfway down at the middle step
     assert all(a > b for a, b in itertools.pairwise(rates))
     assert {cosine_learning_rate(step, 11, 1e-3, None) for step in range(11)} == {1e-3}
+
+
+def test_diffusion_rate_warms_up_holds_then_decays_over_the_last_steps():
+    from interanimate.training.schedule import diffusion_rate_factor
+
+    def factors(steps, decay_steps, warmup_steps=4):
+        return [
+            diffusion_rate_factor(
+                s, steps=steps, warmup_steps=warmup_steps, decay_steps=decay_steps, min_factor=0.1
+            )
+            for s in range(steps)
+        ]
+
+    plain = factors(20, 0)
+    assert plain[:4] == [0.0, 0.25, 0.5, 0.75] and set(plain[4:]) == {1.0}  # diffusers' constant_with_warmup
+    decayed = factors(20, 6)
+    assert decayed[:14] == plain[:14]  # untouched until the last 6 steps
+    assert decayed[14] == 1.0 and decayed[-1] == pytest.approx(0.1)
+    assert all(a > b for a, b in itertools.pairwise(decayed[14:]))
+    short = factors(8, 100)  # more decay steps than the run has: it decays over all steps after the warm-up
+    assert short[:4] == plain[:4] and short[4] == 1.0 and short[-1] == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="min_learning_rate"):
+        TrainConfig(data="x", learning_rate=1e-4, min_learning_rate=1e-3)
 
 
 def test_resume_drops_only_the_phase_records_after_the_resumed_step(tmp_path):
