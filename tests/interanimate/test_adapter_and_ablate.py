@@ -55,6 +55,13 @@ def test_the_shipped_checkpoint_is_in_the_package():
     assert info["preset"] == "tiny" and info["variant"] == "full" and info["trained_steps"] > 0
 
 
+def test_the_shipped_checkpoint_loads_and_passes_the_benchmark_checks():
+    adapter = InterAnimate(InterAnimateSettings(**FAST))  # no checkpoint given: the shipped one
+    results = check_adapter(adapter, synthetic_cases(2, frames=4))
+    assert all_passed(results), format_report("interanimate", results)
+    assert adapter.run_details()["checkpoint"] == str(SHIPPED_CHECKPOINT)
+
+
 @pytest.fixture(scope="module")
 def eval_set(tmp_path_factory):
     base = get_protocol("interhf-mini-v1")
