@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Trains the tiny InterAnimate checkpoint for interanimate/checkpoints/tiny-synthetic with the project's
 # own commands on a 2-core CPU: render the synthetic training set, train (autoencoder phase for the tiny
-# VAE, then InterAnimate), export in float16. The checkpoint in the package came from this script at
-# commit cdeafbd; this version trains its successor (1/4-grid VAE, docs/interanimate.md). Every command
-# resumes: rerun the script after an interruption.
+# VAE, then InterAnimate), export in float16. The checkpoint in the package came from this script as it
+# stands (1/4-grid VAE; docs/interanimate.md), about 6 h in all. Every command resumes: rerun the script
+# after an interruption.
 # Usage: scripts/train_tiny_checkpoint.sh [WORK_DIR]   (default ./tiny-work)
 set -euo pipefail
 cd "$(dirname "$0")/.."
