@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 import torch
+from diffusers.optimization import get_scheduler
 
 from interanimate.training.config import TrainConfig, load_config
 from interanimate.training.data import InteractionClips
@@ -207,7 +208,10 @@ def test_diffusion_rate_warms_up_holds_then_decays_over_the_last_steps():
         ]
 
     plain = factors(20, 0)
-    assert plain[:4] == [0.0, 0.25, 0.5, 0.75] and set(plain[4:]) == {1.0}  # diffusers' constant_with_warmup
+    assert plain[:4] == [0.0, 0.25, 0.5, 0.75] and set(plain[4:]) == {1.0}
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    reference = get_scheduler("constant_with_warmup", optimizer, num_warmup_steps=4)  # what runs used before
+    assert plain == [reference.lr_lambdas[0](s) for s in range(20)]
     decayed = factors(20, 6)
     assert decayed[:14] == plain[:14]  # untouched until the last 6 steps
     assert decayed[14] == 1.0 and decayed[-1] == pytest.approx(0.1)
