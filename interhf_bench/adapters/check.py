@@ -4,8 +4,9 @@ The checks, in order: the adapter sets up; every output passes
 :func:`~interhf_bench.adapters.api.check_output` (frame count, size, uint8, not all black); the first case
 generated again with the same seed (after the other cases, global generators reseeded as the runner does)
 gives the same frames; a batch (for adapters with ``batch_size > 1``) is valid; the frames survive the
-lossless video round trip the runner uses. Whether another seed changes the output and the seconds per
-case are reported, never judged. A check that cannot run because an earlier one failed is "skip".
+lossless video round trip the runner uses. Whether another seed changes the output, whether the output
+follows the poses, and the seconds per case are reported, never judged. A check that cannot run because
+an earlier one failed is "skip".
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -25,8 +26,8 @@ from interhf_bench.adapters.api import Adapter, AdapterOutputError, Case, check_
 from interhf_bench.protocol.spec import ProtocolSpec
 
 Status = Literal["pass", "fail", "info", "skip"]
-CHECKS_AFTER_SETUP = ("output", "determinism", "seed", "video round trip", "speed")
-CHECKS_AFTER_OUTPUT = ("determinism", "seed", "video round trip", "speed")
+CHECKS_AFTER_SETUP = ("output", "determinism", "seed", "pose", "video round trip", "speed")
+CHECKS_AFTER_OUTPUT = ("determinism", "seed", "pose", "video round trip", "speed")
 SYNTHETIC_BASE = "interhf-mini-v1"
 SEED_HINT = (
     "draw randomness from case.seed (np.random.default_rng(case.seed), "
@@ -41,6 +42,7 @@ class CheckResult:
     name: str
     status: Status
     detail: str
+    values: dict[str, float] = field(default_factory=dict)  # the numbers behind ``detail``, if any
 
     @property
     def failed(self) -> bool:
@@ -78,6 +80,7 @@ def check_adapter(adapter: Adapter, cases: Sequence[Case], device: str = "cpu") 
         output,
         _check_determinism(adapter, cases[0], outputs[0]),
         _check_seed(adapter, cases[0], outputs[0]),
+        _check_pose(adapter, cases[0], outputs[0]),
     ]
     if adapter.batch_size > 1 and len(cases) > 1:
         results.append(_check_batch(adapter, cases, outputs))
@@ -168,6 +171,46 @@ def _check_seed(adapter: Adapter, case: Case, first: np.ndarray) -> CheckResult:
         return CheckResult("seed", "info", f"seed {case.seed + 1} gives the same frames (seed unused)")
     change = _difference(first, other.frames)
     return CheckResult("seed", "info", f"seed {case.seed + 1} changes the output ({change})")
+
+
+def _check_pose(adapter: Adapter, case: Case, first: np.ndarray) -> CheckResult:
+    """Information only: does the output follow the driving poses?
+
+    The case is generated again with the reference pose held for every frame. Where a driving hand is
+    and the reference hands are not, a method that animates the hands must change its output; elsewhere
+    it should change little. Copying methods rightly do not change at all.
+    """
+    held = replace(case, poses=np.repeat(case.reference_pose[None], case.num_frames, axis=0))
+    other = _attempt(adapter, held)
+    if other.frames is None:
+        return CheckResult("pose", "fail", f"the reference pose held still failed: {other.problem}")
+    where = f"case {case.video_id}, reference pose held for all {case.num_frames} frames"
+    if np.array_equal(other.frames, first):
+        return CheckResult("pose", "info", f"{where}: same frames (the driving poses are unused)")
+    moved = pose_moved_region(case)
+    change = np.abs(first.astype(np.float32) - other.frames.astype(np.float32)).mean(axis=-1)
+    if not moved.any() or moved.all():
+        region = "empty: the driving hands stay where the reference hands are" if not moved.any() else "all"
+        detail = f"{where}: mean change {change.mean():.1f} levels (moved-hands region {region})"
+        return CheckResult("pose", "info", detail)
+    values = {
+        "change_where_hands_moved": float(change[moved].mean()),
+        "change_elsewhere": float(change[~moved].mean()),
+    }
+    detail = (
+        f"{where}: the output changes {values['change_where_hands_moved']:.1f} levels (of 255) where the "
+        f"driving hands moved to ({moved.mean():.1%} of pixels), {values['change_elsewhere']:.1f} elsewhere"
+    )
+    return CheckResult("pose", "info", detail, values)
+
+
+def pose_moved_region(case: Case) -> np.ndarray:
+    """``(T, H, W)`` bool: where each frame's driving hands are and the reference frame's hands are not."""
+    from interhf_bench.pose.masks import hand_mask
+
+    size = (case.height, case.width)
+    driving_hands, _ = case.masks()
+    return driving_hands & ~hand_mask(case.reference_pose, size, source_size=size)
 
 
 def _check_batch(adapter: Adapter, cases: Sequence[Case], outputs: Sequence[np.ndarray]) -> CheckResult:

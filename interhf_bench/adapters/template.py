@@ -160,7 +160,7 @@ runs it like a built-in method.
 ```bash
 pip install -e .                                   # registers the method with interhf-bench
 interhf-bench ls methods                           # {name} is listed as "plugin {dist_name}"
-interhf-bench check-adapter {name}                 # output, determinism, video round trip, speed
+interhf-bench check-adapter {name}                 # output, determinism, pose, video round trip, speed
 interhf-bench run --method {name} --limit 4        # generate and score on the embedded synthetic set
 interhf-bench run --method {name} --data DATASET --device cuda   # the real protocol
 pip install -e ".[test]" && python -m pytest       # this package's own tests

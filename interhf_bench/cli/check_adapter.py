@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "check-adapter",
-        help="run a method on a few cases: output, determinism, video round trip, speed",
+        help="run a method on a few cases: output, determinism, pose following, video round trip, speed",
         description="Run a method on a few cases and print a pass/fail table; exit status 1 if a check "
         "fails.",
     )

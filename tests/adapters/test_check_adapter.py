@@ -8,15 +8,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from interhf_bench.adapters.api import Adapter, Case
 from interhf_bench.adapters.check import (
+    CheckResult,
     all_passed,
     check_adapter,
     format_report,
+    pose_moved_region,
     synthetic_cases,
     synthetic_protocol,
 )
+from interhf_bench.adapters.pose_warp import PoseWarp
 from interhf_bench.adapters.reference import CopyReference
 from interhf_bench.cli import main
+from interhf_bench.pose.masks import hand_mask
 from interhf_bench.protocol.spec import INTERHF_MINI_V1
 from tests.conftest import TINY
 
@@ -168,7 +173,7 @@ def test_broken_methods_fail_with_the_reason(
 def test_checks_after_a_failure_are_skipped(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-adapter", "no-weights", "--include", str(broken), "--frames", "2"]) == 1
     report = capsys.readouterr().out
-    for name in ("output", "determinism", "seed", "video round trip", "speed"):
+    for name in ("output", "determinism", "seed", "pose", "video round trip", "speed"):
         assert f"| {name} | SKIP | setup failed |" in report
 
 
@@ -195,6 +200,7 @@ def test_check_adapter_returns_the_results() -> None:
         ("output", "pass"),
         ("determinism", "pass"),
         ("seed", "info"),
+        ("pose", "info"),
         ("video round trip", "pass"),
         ("speed", "info"),
     ]
@@ -212,3 +218,37 @@ def test_synthetic_cases_cover_the_classes_first() -> None:
     with_truth = synthetic_cases(1, frames=2, with_ground_truth=True)[0]
     assert with_truth.ground_truth is not None and with_truth.ground_truth.shape == (2, 160, 96, 3)
     assert with_truth.ground_truth.dtype == np.uint8
+
+
+def test_the_pose_check_tells_a_method_that_follows_the_poses_from_one_that_ignores_them() -> None:
+    case = synthetic_cases(1, frames=6, seed=3)[0]
+    moved = pose_moved_region(case)
+    size = (case.height, case.width)
+    assert moved.shape == (6, *size) and moved.any()
+    assert not (moved & hand_mask(case.reference_pose, size, source_size=size)).any()
+    assert (moved <= case.masks()[0]).all()
+
+    def pose_row(adapter: Adapter) -> CheckResult:
+        (row,) = [r for r in check_adapter(adapter, [case]) if r.name == "pose"]
+        assert row.status == "info"
+        return row
+
+    assert "same frames (the driving poses are unused)" in pose_row(CopyReference()).detail
+    warped = pose_row(PoseWarp()).values
+    assert warped["change_where_hands_moved"] > 2 * warped["change_elsewhere"] > 0
+
+
+class FailsOnStillPoses(CopyReference):
+    """Copies the reference, but cannot handle a pose sequence that does not move."""
+
+    def generate(self, case: Case) -> np.ndarray:
+        if all(np.array_equal(pose, case.reference_pose) for pose in case.poses):
+            raise ValueError("no motion to animate")
+        return super().generate(case)
+
+
+def test_the_pose_check_fails_when_a_still_pose_crashes_the_method() -> None:
+    results = check_adapter(FailsOnStillPoses(), synthetic_cases(1, frames=3))
+    (row,) = [r for r in results if r.name == "pose"]
+    assert row.status == "fail" and "ValueError: no motion to animate" in row.detail
+    assert not all_passed(results)
