@@ -51,9 +51,12 @@ class InterAnimateModel(ModelMixin, ConfigMixin):
         id_num_tokens: int = 4,
         lambda_id: float = 1.0,
         pose_downsample: int = 8,
+        out_norm_groups: int | None = None,
     ):
         super().__init__()
         self.unet = UNetSpatioTemporalConditionModel.from_config(unet_config)
+        if out_norm_groups is not None:
+            self.unet.conv_norm_out = output_norm(self.unet, out_norm_groups)
         self.pose_net = PoseNet(
             latent_channels=self.unet.config.block_out_channels[0], downsample=pose_downsample
         )
@@ -168,6 +171,23 @@ class InterAnimateModel(ModelMixin, ConfigMixin):
         if not self.context.code_usage:
             return None
         return float(perplexity(torch.stack(self.context.code_usage)))
+
+
+def output_norm(unet: UNetSpatioTemporalConditionModel, groups: int) -> nn.GroupNorm:
+    """The UNet's last normalisation with ``groups`` groups instead of diffusers' fixed 32.
+
+    With 32 channels at the first level (the tiny preset), 32 groups normalise each channel on its own:
+    every frame's per-channel mean is removed just before ``conv_out``, so the UNet can hardly set the
+    output's overall colour and pulls it towards the training set's average. Fewer groups keep the
+    differences between channels. The affine weights keep their shape, so a checkpoint trained with 32
+    groups loads into either.
+    """
+    channels = unet.config.block_out_channels[0]
+    if groups < 1 or channels % groups:
+        raise ValueError(
+            f"out_norm_groups must divide the UNet's {channels} first-level channels, got {groups}"
+        )
+    return nn.GroupNorm(num_groups=groups, num_channels=channels, eps=1e-5)
 
 
 def _is_interaction_parameter(name: str) -> bool:

@@ -212,3 +212,22 @@ def test_gradient_checkpointing_gives_the_same_gradients():
     assert any("region_block" in name for name in plain) and any("id_attention" in name for name in plain)
     for name in plain:
         torch.testing.assert_close(checkpointed[name], plain[name], rtol=1e-4, atol=1e-6)
+
+
+def test_fewer_output_norm_groups_let_the_unet_set_each_channels_mean(tmp_path):
+    """32 groups on the tiny UNet's 32 channels remove every channel's mean before ``conv_out``."""
+    features = torch.randn(2, 32, 10, 6)
+    shifted = features + torch.randn(1, 32, 1, 1) * 3  # a different per-channel mean, same pattern
+    stock = tiny_model().unet.conv_norm_out
+    assert torch.allclose(stock(features), stock(shifted), atol=1e-5)
+    model = tiny_model(out_norm_groups=8)
+    assert (model.unet.conv_norm_out.num_groups, model.unet.conv_norm_out.num_channels) == (8, 32)
+    assert not torch.allclose(
+        model.unet.conv_norm_out(features), model.unet.conv_norm_out(shifted), atol=1e-2
+    )
+
+    model.load_state_dict(tiny_model().state_dict())  # a 32-group checkpoint loads: same parameter shapes
+    model.save_pretrained(tmp_path)
+    assert InterAnimateModel.from_pretrained(tmp_path).unet.conv_norm_out.num_groups == 8
+    with pytest.raises(ValueError, match="must divide the UNet's 32 first-level channels, got 12"):
+        tiny_model(out_norm_groups=12)
