@@ -178,9 +178,9 @@ def output_norm(unet: UNetSpatioTemporalConditionModel, groups: int) -> nn.Group
 
     With 32 channels at the first level (the tiny preset), 32 groups normalise each channel on its own:
     every frame's per-channel mean is removed just before ``conv_out``, so the UNet can hardly set the
-    output's overall colour and pulls it towards the training set's average. Fewer groups keep the
-    differences between channels. The affine weights keep their shape, so a checkpoint trained with 32
-    groups loads into either.
+    output's overall colour (the tiny checkpoint's colours drift towards an average background; measured
+    in docs/interanimate.md). Fewer groups keep the differences between channels. The affine weights keep
+    their shape, so a checkpoint trained with 32 groups loads into either.
     """
     channels = unet.config.block_out_channels[0]
     if groups < 1 or channels % groups:
