@@ -23,15 +23,19 @@ import numpy as np
 from skimage.metrics import structural_similarity
 
 from interhf_bench.data.dataset import Dataset
+from interhf_bench.data.manifest import ManifestRow
 from interhf_bench.io.video import read_video, write_video
 from interhf_bench.protocol import get_protocol
 from interhf_bench.scoring.score import score
 from interhf_bench.synth.build import synthesize_dataset
 
 
-def make_predictions(dataset: Dataset, targets: list[int], out: Path, fps: float) -> None:
-    """Generated videos: the ground truth a frame late, blurred and brightened (like a soft generator)."""
-    for row in dataset:
+def make_predictions(
+    dataset: Dataset, targets: list[int], out: Path, fps: float, rows: list[ManifestRow] | None = None
+) -> None:
+    """Generated videos: the ground truth a frame late, blurred and brightened (like a soft generator);
+    for ``rows`` (default: every video)."""
+    for row in dataset if rows is None else rows:
         frames = np.roll(dataset.frames(row.video_id, targets), 1, axis=0)
         frames = np.stack([cv2.GaussianBlur(f, (5, 5), 1.2) for f in frames]).astype(int)
         frames = np.clip(frames + 6, 0, 255).astype(np.uint8)

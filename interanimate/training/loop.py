@@ -14,6 +14,7 @@ import functools
 import json
 import logging
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -282,6 +283,7 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
         total=config.steps, initial=step, desc="train", disable=not (progress and accelerator.is_main_process)
     )
     log = (output / LOG).open("a") if accelerator.is_main_process else None
+    started = time.perf_counter()  # records carry seconds since this call's first step: throughput
     while step < end:
         for _ in range(config.gradient_accumulation_steps):
             batch = next(batches)
@@ -310,6 +312,7 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
                 "orthogonality": orthogonality.item(),
                 "perplexity": unwrapped.code_perplexity(),
                 "lr": lr_schedule.get_last_lr()[0],
+                "seconds": round(time.perf_counter() - started, 3),
             }
             log.write(json.dumps(record) + "\n")
             log.flush()

@@ -149,7 +149,7 @@ class FIDVIDExtractor(_WindowExtractor):
         return self.model.features(batch)
 
 
-def _fvd_weights(allow_unverified: bool) -> ResolvedWeight:
+def fvd_weights(allow_unverified: bool) -> ResolvedWeight:
     """DisCo's own file when present, else the same network from the Flax-layout checkpoint."""
     try:
         return resolve(get_weight("i3d-pretrained-400"), allow_unverified=allow_unverified)
@@ -226,7 +226,7 @@ def build_metric_set(
     except WeightsError as exc:
         metrics.unavailable["lpips"] = str(exc)
     try:
-        weights = _fvd_weights(allow_unverified)
+        weights = fvd_weights(allow_unverified)
         metrics.extractors.append(FVDExtractor(weights, device, protocol.clip_length, protocol.clip_stride))
     except WeightsError as exc:
         metrics.unavailable["fvd"] = str(exc)
