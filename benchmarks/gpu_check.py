@@ -34,12 +34,12 @@ DEFAULT_SVD_CONFIGS = REPO.parent / "shared" / "data" / "svd-xt-1-1-configs"
 
 # (name, what it measures, budget in seconds on a GPU, parts whose output it needs)
 PARTS: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
-    ("data", "render the evaluation and training sets", 45, ()),
+    ("data", "render the evaluation and training sets", 60, ()),
     ("a_model", "full-size InterAnimate vs plain SVD UNet: training step and forward", 100, ()),
     ("b_inference", "InterAnimate pipeline, one 48-frame case at 640x384", 70, ("data",)),
     ("c_score", "score with every network on the device, cold and warm cache", 90, ("data",)),
     ("d_mimicmotion", "mimicmotion-native at full size through the runner", 90, ("data",)),
-    ("e_training", "tiny InterAnimate training: full model, then the four ablation variants", 145, ("data",)),
+    ("e_training", "tiny InterAnimate training: full model, then the four ablation variants", 130, ("data",)),
 )
 RUNNERS = {
     "data": gpu_parts.part_data,
