@@ -127,13 +127,13 @@ def launch(args: argparse.Namespace, name: str, budget: float, log: Any) -> dict
     try:
         subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, timeout=budget, check=False)
     except subprocess.TimeoutExpired:
-        return {"status": "timed_out", "error": f"ran over its {budget:.0f} s budget", "seconds": budget}
+        return {"status": "timed_out", "error": f"ran over its {budget:.0f} s budget", "part_s": budget}
     result_file = args.work / f"{name}.json"
     if not result_file.is_file():
         result = {"status": "failed", "error": "the part's process ended without a result (see the log)"}
     else:
         result = json.loads(result_file.read_text())
-    return {**result, "seconds": time.monotonic() - start}
+    return {**result, "part_s": time.monotonic() - start}
 
 
 def plan(args: argparse.Namespace) -> list[tuple[str, str, float, tuple[str, ...]]]:
@@ -167,7 +167,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
             report["parts"][name] = {"what": what, "budget_s": budget, **result}
             report["elapsed_s"] = time.monotonic() - start
             write_report(report, args.out)
-            print(f"{name}: {result['status']} ({result.get('seconds', 0):.0f} s)", flush=True)
+            print(f"{name}: {result['status']} ({result.get('part_s', 0):.0f} s)", flush=True)
     return report
 
 

@@ -229,7 +229,11 @@ def _interanimate_row(ctx: PartContext) -> tuple[dict[str, Any], Any, dict[str, 
         model = build_components(sizes.preset, source=ctx.svd_configs, random_weights=True).model
     model.to(ctx.device)  # diffusers builds a few parameters with torch.Tensor, which ignores the context
     values = inputs(model, sizes.frames, sizes.height, sizes.width, ctx.device, torch.float32)
-    return _profile("InterAnimate", model, lambda: model(**values), ctx), model.unet.config, values
+
+    def forward() -> torch.Tensor:
+        return model(**{key: value.to(model.dtype) for key, value in values.items()})
+
+    return _profile("InterAnimate", model, forward, ctx), model.unet.config, values
 
 
 def part_model(ctx: PartContext) -> dict[str, Any]:
@@ -300,7 +304,7 @@ def part_inference(ctx: PartContext) -> dict[str, Any]:
         "case": f"{case.num_frames} frames at {case.height}x{case.width}",
         "sampling": adapter.resolved_sampling,
         "dtype": sizes.dtype,
-        "seconds": seconds,
+        "generate_s": seconds,
         "seconds_per_frame": seconds / case.num_frames,
         "peak_gib": peak_gib(ctx.device),
         "output_shape": list(frames.shape),
