@@ -67,6 +67,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"seconds for all parts together (default {FULL_BUDGET_S:.0f}; smoke: none)",
     )
     parser.add_argument("--parts", nargs="+", choices=[name for name, *_ in PARTS], help="only these parts")
+    parser.add_argument(
+        "--budget",
+        nargs="*",
+        default=[],
+        metavar="PART=SECONDS",
+        help="change a part's budget (for example c_score=120)",
+    )
     parser.add_argument("--svd-configs", type=Path, default=DEFAULT_SVD_CONFIGS, help="SVD-xt-1.1 configs")
     parser.add_argument("--run-part", choices=list(RUNNERS), help=argparse.SUPPRESS)  # the child process
     parser.add_argument("--part-budget", type=float, help=argparse.SUPPRESS)  # the child's own limit
@@ -94,6 +101,7 @@ def environment(device: str) -> dict[str, Any]:
 def run_part(args: argparse.Namespace) -> int:
     """Run one part and write ``WORK/<part>.json``: its numbers, or the error that stopped it."""
     context = gpu_parts.PartContext(
+        name=args.run_part,
         device=args.device,
         sizes=gpu_parts.SIZES["smoke" if args.smoke else "full"],
         work=args.work,
@@ -110,8 +118,17 @@ def run_part(args: argparse.Namespace) -> int:
     return 0 if result["status"] == "ok" else 1
 
 
-def part_budget(name: str, smoke: bool) -> float:
-    return SMOKE_BUDGET_S if smoke else next(budget for part, _, budget, _ in PARTS if part == name)
+def part_budgets(args: argparse.Namespace) -> dict[str, float]:
+    """Each part's budget: the table's, the smoke run's, or what ``--budget`` says."""
+    budgets = {name: SMOKE_BUDGET_S if args.smoke else budget for name, _, budget, _ in PARTS}
+    for pair in args.budget:
+        name, _, seconds = pair.partition("=")
+        if name not in budgets or not seconds.replace(".", "", 1).isdigit():
+            raise SystemExit(
+                f"gpu_check.py: --budget {pair!r}: expected PART=SECONDS, PART one of {list(budgets)}"
+            )
+        budgets[name] = float(seconds)
+    return budgets
 
 
 # -- the parent: every part under the budget ------------------------------------------------------------
@@ -127,7 +144,14 @@ def launch(args: argparse.Namespace, name: str, budget: float, log: Any) -> dict
     try:
         subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, timeout=budget, check=False)
     except subprocess.TimeoutExpired:
-        return {"status": "timed_out", "error": f"ran over its {budget:.0f} s budget", "part_s": budget}
+        partial = args.work / f"{name}.partial.json"
+        kept = {"measured_before": json.loads(partial.read_text())} if partial.is_file() else {}
+        return {
+            "status": "timed_out",
+            "error": f"ran over its {budget:.0f} s budget",
+            "part_s": budget,
+            **kept,
+        }
     result_file = args.work / f"{name}.json"
     if not result_file.is_file():
         result = {"status": "failed", "error": "the part's process ended without a result (see the log)"}
@@ -152,9 +176,10 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         "parts": {},
     }
     start = time.monotonic()
+    budgets = part_budgets(args)
     with open(args.out / "gpu_check.log", "w") as log:
-        for name, what, budget, needs in plan(args):
-            budget = part_budget(name, args.smoke)
+        for name, what, _, needs in plan(args):
+            budget = budgets[name]
             left = args.total_budget - (time.monotonic() - start)
             missing = [need for need in needs if report["parts"].get(need, {}).get("status") != "ok"]
             if missing:

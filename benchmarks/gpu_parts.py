@@ -75,7 +75,7 @@ SIZES = {
     ),
     "smoke": Sizes(
         preset="tiny",
-        dtype="float32",
+        dtype="bfloat16",  # the GPU run's dtype: mismatches show up on the CPU too
         frames=4,
         height=64,
         width=32,
@@ -99,6 +99,7 @@ SIZES = {
 
 @dataclass(frozen=True)
 class PartContext:
+    name: str  # the part's own name: where its numbers so far are kept
     device: str
     sizes: Sizes
     work: Path  # shared by all parts: the data rendered by ``data``
@@ -113,6 +114,15 @@ class PartContext:
     @property
     def train_data(self) -> Path:
         return self.work / "train-data"
+
+    @property
+    def partial_file(self) -> Path:
+        return self.work / f"{self.name}.partial.json"
+
+    def note(self, **values: Any) -> None:
+        """Keep numbers measured so far: a part killed at its budget still reports them."""
+        known = json.loads(self.partial_file.read_text()) if self.partial_file.is_file() else {}
+        self.partial_file.write_text(json.dumps({**known, **values}, default=str))
 
 
 def synchronize(device: str) -> None:
@@ -289,6 +299,7 @@ def part_inference(ctx: PartContext) -> dict[str, Any]:
     with torch.device(ctx.device):
         components = build_components(sizes.preset, source=ctx.svd_configs, random_weights=True)
     pipeline = InterAnimatePipeline.from_components(components).to(ctx.device, dtype)
+    ctx.note(networks_built=True)
     adapter = make_adapter(InterAnimate, {})
     adapter.pipeline = pipeline  # the adapter's own input preparation around random networks
     adapter.resolved_sampling = {
@@ -332,6 +343,7 @@ def _score_pass(
         ),
         ctx.device,
     )
+    ctx.note(last_pass_features_s=features_s)
     aggregate_s, result = timed(
         lambda: build_metrics_file(state, dataset, protocol, pred_dir, **networks), "cpu"
     )
@@ -359,7 +371,9 @@ def part_score(ctx: PartContext) -> dict[str, Any]:
     pred_dir = ctx.work / "score-predictions"
     make_predictions(dataset, list(protocol.target_frames), pred_dir, protocol.fps, rows)
     metrics, sources = timing_metric_set(protocol, ctx.device, ctx.work / "random-metric-weights")
+    ctx.note(videos=len(rows), weights=sources)
     cold = _score_pass(ctx, dataset, protocol, pred_dir, metrics)
+    ctx.note(cold_cache={key: value for key, value in cold.items() if key != "metrics"})
     warm = _score_pass(ctx, dataset, protocol, pred_dir, metrics)
     frames = len(rows) * protocol.num_target_frames
     per_video = {label: run["features_s"] / len(rows) for label, run in (("cold", cold), ("warm", warm))}
@@ -491,6 +505,7 @@ def part_training(ctx: PartContext) -> dict[str, Any]:
     share = (deadline - time.monotonic()) / len(TRAIN_ORDER)
     fitting = int((share - 2 * overhead) / per_step)
     steps = min(ctx.sizes.max_train_steps, max(ctx.sizes.min_train_steps, fitting))
+    ctx.note(calibration_s_per_step=per_step, steps=steps)
     result: dict[str, Any] = {
         "batch_size": ctx.sizes.train_batch,
         "calibration_s_per_step": per_step,
@@ -506,6 +521,7 @@ def part_training(ctx: PartContext) -> dict[str, Any]:
         final, records, seconds = _train(ctx, variant, ctx.work / "train" / variant, steps)
         archive = _export(final, ctx.out / f"tiny-{variant}.tar")
         last = records[-1]
+        ctx.note(**{f"trained_{variant}_s": seconds})
         result["variants"].append(
             {
                 "variant": variant,
