@@ -34,12 +34,12 @@ DEFAULT_SVD_CONFIGS = REPO.parent / "shared" / "data" / "svd-xt-1-1-configs"
 
 # (name, what it measures, budget in seconds on a GPU, parts whose output it needs)
 PARTS: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
-    ("data", "render the evaluation and training sets", 60, ()),
-    ("a_model", "full-size InterAnimate vs plain SVD UNet: training step and forward", 100, ()),
-    ("b_inference", "InterAnimate pipeline, one 48-frame case at 640x384", 70, ("data",)),
-    ("c_score", "score with every network on the device, cold and warm cache", 90, ("data",)),
-    ("d_mimicmotion", "mimicmotion-native at full size through the runner", 90, ("data",)),
-    ("e_training", "tiny InterAnimate training: full model, then the four ablation variants", 130, ("data",)),
+    ("data", "render the evaluation and training sets", 40, ()),
+    ("a_model", "full-size InterAnimate vs plain SVD UNet: training step and forward", 60, ()),
+    ("b_inference", "InterAnimate pipeline, one 48-frame case at 640x384", 80, ("data",)),
+    ("c_score", "score with every network on the device, cold and warm cache", 100, ("data",)),
+    ("d_mimicmotion", "mimicmotion-native at full size through the runner", 120, ("data",)),
+    ("e_training", "tiny InterAnimate training: full model, then the four ablation variants", 140, ("data",)),
 )
 RUNNERS = {
     "data": gpu_parts.part_data,
@@ -124,9 +124,8 @@ def part_budgets(args: argparse.Namespace) -> dict[str, float]:
     for pair in args.budget:
         name, _, seconds = pair.partition("=")
         if name not in budgets or not seconds.replace(".", "", 1).isdigit():
-            raise SystemExit(
-                f"gpu_check.py: --budget {pair!r}: expected PART=SECONDS, PART one of {list(budgets)}"
-            )
+            choices = ", ".join(budgets)
+            raise SystemExit(f"gpu_check.py: --budget {pair!r}: expected PART=SECONDS, PART one of {choices}")
         budgets[name] = float(seconds)
     return budgets
 
@@ -138,13 +137,15 @@ def launch(args: argparse.Namespace, name: str, budget: float, log: Any) -> dict
     command += ["--out", str(args.out), "--work", str(args.work), "--svd-configs", str(args.svd_configs)]
     command += ["--part-budget", str(budget)]
     command += ["--smoke"] if args.smoke else []
+    result_file, partial = args.work / f"{name}.json", args.work / f"{name}.partial.json"
+    for stale in (result_file, partial):  # a reused --work folder must not report an earlier run's numbers
+        stale.unlink(missing_ok=True)
     log.write(f"\n===== {name} =====\n")
     log.flush()
     start = time.monotonic()
     try:
         subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, timeout=budget, check=False)
     except subprocess.TimeoutExpired:
-        partial = args.work / f"{name}.partial.json"
         kept = {"measured_before": json.loads(partial.read_text())} if partial.is_file() else {}
         return {
             "status": "timed_out",
@@ -152,7 +153,6 @@ def launch(args: argparse.Namespace, name: str, budget: float, log: Any) -> dict
             "part_s": budget,
             **kept,
         }
-    result_file = args.work / f"{name}.json"
     if not result_file.is_file():
         result = {"status": "failed", "error": "the part's process ended without a result (see the log)"}
     else:
