@@ -3,9 +3,11 @@
 Each variant is evaluated with the same protocol, data and seed into its own run directory
 (``OUT/runs/<variant>/interanimate/<protocol>/``), then ``OUT/table2.md`` is written in the paper's layout
 (and the full leaderboard into ``OUT/leaderboard/`` when the ``leaderboard`` package is installed).
-Checkpoints come from ``--checkpoints DIR`` (``DIR/<variant>/`` or ``DIR/<variant>/final/``) or are
+Checkpoints come from ``--checkpoints DIR`` (``DIR/<variant>/`` or ``DIR/<variant>/final/``), or are
 trained first with ``--train --config FILE``: one config, each variant changing its one switch, same seed
-and data order; the tiny preset's autoencoder phase runs once and is shared.
+and data order; the tiny preset's autoencoder phase runs once and is shared. With neither, the ablation
+checkpoints shipped in the package (``interanimate/checkpoints/tiny-ablation/``) are evaluated when it
+has them; otherwise the command says what to pass.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import shutil
 from pathlib import Path
 
 from interanimate.ablations import LABELS, VARIANTS, variant_switches
+
+SHIPPED_ABLATION = Path(__file__).resolve().parent / "checkpoints" / "tiny-ablation"
 
 TABLE2_METRICS = (
     ("fid", "FID ↓", "{:.2f}"),
@@ -32,8 +36,12 @@ TABLE2_METRICS = (
 def add_ablate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/ablation"), help="output root")
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--checkpoints", type=Path, help="folder with one checkpoint folder per variant")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--checkpoints",
+        type=Path,
+        help="folder with one checkpoint folder per variant (default: the package's, when it ships them)",
+    )
     source.add_argument("--train", action="store_true", help="train the variants first (needs --config)")
     parser.add_argument("--config", help="training config for --train (a path, or tiny.yaml)")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="training config overrides")
@@ -53,6 +61,20 @@ def find_checkpoint(root: Path, variant: str) -> Path:
             return candidate
     raise FileNotFoundError(
         f"no checkpoint for variant {variant!r}: expected {root / variant}/(final/)model/"
+    )
+
+
+def checkpoint_root(given: Path | None, variants: list[str], shipped: Path = SHIPPED_ABLATION) -> Path:
+    """``--checkpoints``, else the package's shipped ablation checkpoints; says what to pass when neither."""
+    if given is not None:
+        return given
+    if all((shipped / variant / "model").is_dir() for variant in variants):
+        return shipped
+    raise ValueError(
+        f"no ablation checkpoints ship with this package (looked in {shipped}); pass --checkpoints DIR "
+        f"with one trained checkpoint folder per variant ({', '.join(variants)}), or --train --config "
+        "tiny.yaml to train the variants first (hours on a CPU; benchmarks/gpu_check.py trains all five "
+        "on a GPU)"
     )
 
 
@@ -104,7 +126,8 @@ def run_ablate(args: argparse.Namespace) -> int:
             raise ValueError("ablate --train needs --config (for example tiny.yaml)")
         checkpoints = train_variants(args.config, args.set, order, args.out, progress)
     else:
-        checkpoints = {variant: find_checkpoint(args.checkpoints, variant) for variant in order}
+        root = checkpoint_root(args.checkpoints, order)
+        checkpoints = {variant: find_checkpoint(root, variant) for variant in order}
     sampling = parse_method_args(args.method_args)
     rows = []
     run_dirs = []

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from interanimate.ablate import SHIPPED_ABLATION, checkpoint_root
 from interanimate.ablations import LABELS, VARIANTS, variant_switches
 from interanimate.adapter import SHIPPED_CHECKPOINT, InterAnimate, InterAnimateSettings
 from interanimate.pipeline import InterAnimatePipeline
@@ -120,3 +121,21 @@ def test_ablate_names_a_missing_variant(tmp_path, eval_set):
         ["ablate", "--checkpoints", str(tmp_path / "ckpts"), "--data", str(eval_set), "--protocol", protocol]
     )
     assert code == 1
+
+
+def test_bare_ablate_says_exactly_what_to_pass(capsys):
+    if all((SHIPPED_ABLATION / variant / "model").is_dir() for variant in VARIANTS):
+        pytest.skip("this package ships ablation checkpoints: bare ablate evaluates them")
+    assert main(["ablate"]) == 1
+    message = capsys.readouterr().err
+    assert "--checkpoints DIR" in message and "--train --config tiny.yaml" in message
+    assert str(SHIPPED_ABLATION) in message and "wo-ris" in message
+
+
+def test_shipped_ablation_checkpoints_are_used_when_present(tmp_path):
+    for variant in ("full", "wo-id"):
+        save_tiny(tmp_path / variant, variant)
+    assert checkpoint_root(None, ["full", "wo-id"], shipped=tmp_path) == tmp_path
+    assert checkpoint_root(tmp_path / "mine", ["full"], shipped=tmp_path) == tmp_path / "mine"
+    with pytest.raises(ValueError, match="wo-ris"):
+        checkpoint_root(None, ["wo-ris", "full"], shipped=tmp_path)
