@@ -59,6 +59,24 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run_export)
 
 
+# Paths in a checkpoint's train_config, and how many of their last parts ship (a hub id has two).
+MACHINE_PATH_PARTS = {"data": 1, "output_dir": 1, "mimicmotion_checkpoint": 1, "source": 2}
+
+
+def _last_parts(path: str | Path, parts: int) -> str:
+    return "/".join(Path(path).parts[-parts:])
+
+
+def shippable_info(info: dict[str, Any], checkpoint: Path) -> dict[str, Any]:
+    """Checkpoint metadata without the training machine's paths: folder names (``train-wide``), the
+    run's ``<run>/final``, and hub ids as they are."""
+    train_config = dict(info.get("train_config", {}))
+    for key, parts in MACHINE_PATH_PARTS.items():
+        if train_config.get(key):
+            train_config[key] = _last_parts(train_config[key], parts)
+    return {**info, "train_config": train_config, "exported_from": _last_parts(checkpoint, 2)}
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Re-save a checkpoint in a smaller dtype with the adapter's default sampling values."""
     import json
@@ -71,8 +89,7 @@ def run_export(args: argparse.Namespace) -> int:
     pipeline.to(dtype=getattr(torch, args.dtype))
     info = json.loads((args.checkpoint / CHECKPOINT_INFO).read_text())
     info["inference"] = {**info.get("inference", {}), **_parse_overrides(args.inference, "--inference")}
-    info["exported_from"] = str(args.checkpoint)
-    pipeline.save_checkpoint(args.destination, info)
+    pipeline.save_checkpoint(args.destination, shippable_info(info, args.checkpoint))
     print(f"exported {args.checkpoint} to {args.destination} ({args.dtype})")
     return 0
 

@@ -9,6 +9,7 @@ weights are present and the offline MediaPipe backend otherwise (``pose_backend=
 from __future__ import annotations
 
 import abc
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,8 @@ CLIP_BATCH = 8
 
 if TYPE_CHECKING:
     import torch
+
+logger = logging.getLogger(__name__)
 
 
 class _WindowExtractor(abc.ABC):
@@ -175,11 +178,16 @@ def hand_pose_backend(name: str, *, allow_unverified: bool = False) -> Any:
         return get_pose_backend(name, allow_unverified=allow_unverified)
     try:
         return get_pose_backend("dwpose", allow_unverified=allow_unverified)
-    except PoseBackendError as dwpose_problem:
-        try:
-            return get_pose_backend("mediapipe")
-        except PoseBackendError as mediapipe_problem:
-            raise PoseBackendError(f"{dwpose_problem}; {mediapipe_problem}") from None
+    except PoseBackendError as problem:
+        dwpose_problem = str(problem)
+    try:  # outside the handler above: a failure here must not print DWPose's traceback with it
+        backend = get_pose_backend("mediapipe")
+    except PoseBackendError as mediapipe_problem:
+        raise PoseBackendError(f"{dwpose_problem}; {mediapipe_problem}") from None
+    logger.warning(
+        "hand pose: the offline MediaPipe backend, since DWPose is unavailable (%s)", dwpose_problem
+    )
+    return backend
 
 
 def _add_detector_metrics(metrics: MetricSet, pose_backend: str, allow_unverified: bool) -> None:

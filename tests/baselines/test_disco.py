@@ -15,7 +15,7 @@ from interhf_bench.adapters.api import Case
 from interhf_bench.adapters.external import ExternalMethodError, write_png_frames
 from interhf_bench.io.video import read_video
 from tests.baselines.driver_checks import imported_modules
-from tests.conftest import MEDIA
+from tests.conftest import shared_file
 
 OFFICIAL_MODULES = {
     "json",
@@ -74,7 +74,7 @@ def test_masks_of_the_wrong_size_or_missing_are_refused(tmp_path: Path) -> None:
 
 def test_the_requested_mediapipe_mask_covers_the_person_in_a_real_frame(tmp_path: Path) -> None:
     pytest.importorskip("mediapipe")
-    frame = read_video(MEDIA / "liveportrait" / "s20.mp4", [0])[0]
+    frame = read_video(shared_file("data/media/liveportrait/s20.mp4"), [0])[0]
     mask = DisCo(DisCoSettings(checkout=str(tmp_path), mask_source="mediapipe-selfie")).person_mask(
         case(frame)
     )

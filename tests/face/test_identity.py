@@ -12,7 +12,7 @@ from interhf_bench.face.identity import FaceIdentity
 from interhf_bench.io.video import read_video
 from interhf_bench.weights.registry import get_weight
 from interhf_bench.weights.store import WeightsError, resolve
-from tests.conftest import MEDIA
+from tests.conftest import shared_file
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning")  # scikit-image, inside insightface
 
@@ -33,14 +33,16 @@ def test_insightface_loads_the_standin_as_an_arcface_recognizer(faces: FaceIdent
 
 
 def test_the_real_detector_finds_every_face_of_the_solvay_photograph(faces: FaceIdentity) -> None:
-    image = cv2.cvtColor(cv2.imread(str(MEDIA / "scrfd" / "solvay_conference_1927.png")), cv2.COLOR_BGR2RGB)
+    image = cv2.cvtColor(
+        cv2.imread(str(shared_file("data/media/scrfd/solvay_conference_1927.png"))), cv2.COLOR_BGR2RGB
+    )
     boxes, landmarks = faces.detect(image)
     assert len(boxes) == 29
     assert landmarks is not None and landmarks.shape == (29, 5, 2)
 
 
 def test_a_real_video_frame_gives_a_unit_embedding_of_the_face(faces: FaceIdentity) -> None:
-    frame = read_video(MEDIA / "liveportrait" / "s20.mp4", [0])[0]
+    frame = read_video(shared_file("data/media/liveportrait/s20.mp4"), [0])[0]
     result = faces.embed(frame)
     assert result.found and result.num_faces == 1
     assert result.embedding is not None and result.embedding.shape == (512,)

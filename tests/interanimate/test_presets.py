@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import torch
 
 from interanimate.presets import build_components
+from tests.conftest import SHARED
 
-SVD_CONFIGS = Path(__file__).resolve().parents[3] / "shared" / "data" / "svd-xt-1-1-configs"
+SVD_CONFIGS = SHARED / "data" / "svd-xt-1-1-configs"
 # SVD's site widths in UNet order: down 2x320, 2x640, 2x1280; mid 1280; up 3x1280, 3x640, 3x320
 SITE_WIDTHS = [320, 320, 640, 640, 1280, 1280, 1280, 1280, 1280, 1280, 640, 640, 640, 320, 320, 320]
 

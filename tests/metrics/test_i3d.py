@@ -25,11 +25,11 @@ from interhf_bench.weights.i3d_flax import (
     convert_flax_to_torch,
     load_flax_checkpoint,
 )
+from tests.conftest import SHARED
 
-REPO = Path(__file__).resolve().parents[2]
-WEIGHTS_DIR = Path(os.environ.get("INTERHF_BENCH_WEIGHTS") or REPO.parent / "shared" / "weights")
+WEIGHTS_DIR = Path(os.environ.get("INTERHF_BENCH_WEIGHTS") or SHARED / "weights")
 CHECKPOINT = WEIGHTS_DIR / "i3d" / "i3d-kinetics-400.ckpt"
-VIDEO = REPO.parent / "shared" / "data" / "media" / "liveportrait" / "s20.mp4"
+VIDEO = SHARED / "data" / "media" / "liveportrait" / "s20.mp4"
 
 needs_weights = pytest.mark.skipif(
     not CHECKPOINT.is_file(),

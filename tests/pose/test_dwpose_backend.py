@@ -171,7 +171,7 @@ def test_the_backend_runs_the_real_architectures_on_a_real_frame(
 ) -> None:
     """YOLOX-L and RTMPose-l of random weights, loaded through the registry as the official files would be."""
     from interhf_bench.io.video import read_video
-    from tests.conftest import MEDIA
+    from tests.conftest import shared_file
     from tests.pose.dwpose_standins import export_dwpose_standins
 
     detector, pose = export_dwpose_standins(tmp_path)
@@ -183,7 +183,7 @@ def test_the_backend_runs_the_real_architectures_on_a_real_frame(
     backend = get_pose_backend("dwpose", allow_unverified=True)
     assert backend.detector.get_outputs()[0].shape == [1, 8400, 85]
     assert [o.shape for o in backend.pose.get_outputs()] == [[1, 133, 576], [1, 133, 768]]
-    frame = read_video(MEDIA / "liveportrait" / "s20.mp4", [0])[0]
+    frame = read_video(shared_file("data/media/liveportrait/s20.mp4"), [0])[0]
     keypoints = backend.image(frame)
     assert keypoints.shape == (133, 3) and np.isfinite(keypoints).all()
     assert ((keypoints[:, 2] >= 0) & (keypoints[:, 2] <= 1)).all()

@@ -11,7 +11,7 @@ from interhf_bench.data.dataset import Dataset
 from interhf_bench.io.video import read_video
 from interhf_bench.pose.checks import keypoint_problem
 from interhf_bench.pose.wholebody import BODY_INDEX, FACE, LEFT_HAND, RIGHT_HAND
-from tests.conftest import MEDIA
+from tests.conftest import shared_file
 
 mediapipe_wholebody = pytest.importorskip("interhf_bench.pose.backends.mediapipe_wholebody")
 pytest.importorskip("mediapipe", reason="install with: pip install --no-deps -r requirements/mediapipe.txt")
@@ -24,7 +24,7 @@ def backend() -> mediapipe_wholebody.MediaPipeWholeBody:
 
 @pytest.fixture(scope="module")
 def s20(backend: mediapipe_wholebody.MediaPipeWholeBody) -> tuple[np.ndarray, np.ndarray]:
-    frames = read_video(MEDIA / "liveportrait" / "s20.mp4", list(range(0, 60, 6)))
+    frames = read_video(shared_file("data/media/liveportrait/s20.mp4"), list(range(0, 60, 6)))
     return frames, backend.video(frames)
 
 

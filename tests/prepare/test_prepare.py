@@ -15,7 +15,7 @@ from interhf_bench.data.validate import validate_dataset
 from interhf_bench.io.video import write_video
 from interhf_bench.prepare.build import REPORT_NAME
 from interhf_bench.protocol import get_protocol
-from tests.conftest import MEDIA
+from tests.conftest import shared_file
 
 pytest.importorskip("mediapipe", reason="install with: pip install --no-deps -r requirements/mediapipe.txt")
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning")  # scikit-image, inside insightface
@@ -27,7 +27,7 @@ def raw(tmp_path: Path) -> Path:
     folder = tmp_path / "raw"
     folder.mkdir()
     for name in ("s20.mp4", "s13.mp4"):
-        shutil.copyfile(MEDIA / "liveportrait" / name, folder / name)
+        shutil.copyfile(shared_file(f"data/media/liveportrait/{name}"), folder / name)
     (folder / "labels.csv").write_text(
         "video,class,subject,start\ns20.mp4,LH-NP,woman-s20,1.0\ns13.mp4,RH-NP,woman-s13,0\n"
     )

@@ -67,7 +67,19 @@ MODEL_FILES: Final = (
 )
 
 
+def _restore_get_prototype() -> None:
+    """protobuf 5 removed ``MessageFactory.GetPrototype``, which MediaPipe 0.10.21's bindings still call
+    at import (they print the AttributeError and carry on); give it back as ``GetMessageClass``."""
+    from google.protobuf import message_factory
+
+    if not hasattr(message_factory.MessageFactory, "GetPrototype"):
+        message_factory.MessageFactory.GetPrototype = lambda _factory, descriptor: (
+            message_factory.GetMessageClass(descriptor)
+        )
+
+
 def _import_mediapipe() -> Any:
+    _restore_get_prototype()
     try:
         import mediapipe
     except ImportError as exc:
