@@ -1,7 +1,7 @@
 """DisCo's frame metrics SSIM, PSNR and L1, reproduced exactly and computed for whole videos at once.
 
 The recipe (Wangt-CN/DisCo @ c4fa48a, ``tool/metrics/ssim_l1_lpips_psnr.py``; details in
-``shared/research/disco-metrics.md`` sections 2, 3 and 5), per generated/ground-truth frame pair:
+docs/metrics.md), per generated/ground-truth frame pair:
 
 1. frames are uint8 (DisCo reads BGR with ``cv2.imread``; the channel order does not change any of the
    three values because the grey conversion weights each channel by its own coefficient);
