@@ -67,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"interhf-bench: error: {message}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interhf-bench: interrupted; finished files are kept, rerun to resume", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        message = str(exc) or "interrupted; finished files are kept, rerun to resume"
+        print(f"interhf-bench: {message}", file=sys.stderr)
         return 130

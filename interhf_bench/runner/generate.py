@@ -47,6 +47,7 @@ class GenerationSummary:
     failed: dict[str, str] = field(default_factory=dict)
     case_seconds: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    interrupted: bool = False  # stopped by Ctrl-C: the finished cases are kept and scored
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -55,6 +56,7 @@ class GenerationSummary:
             "failed": len(self.failed),
             "seconds": round(self.seconds, 3),
             "mean_case_seconds": round(float(np.mean(self.case_seconds)), 3) if self.case_seconds else None,
+            "interrupted": self.interrupted,
         }
 
 
@@ -105,28 +107,45 @@ def generate_videos(
         adapter.setup(device)
     name = adapter.meta.name
     bar = tqdm(total=len(todo), desc=f"generate {name}", unit="video", disable=not progress)
-    for first in range(0, len(todo), max(1, adapter.batch_size)):
-        batch = todo[first : first + max(1, adapter.batch_size)]
-        cases = [
-            build_case(dataset, row, protocol, seed, with_ground_truth=adapter.meta.uses_ground_truth)
-            for row in batch
-        ]
-        for case, record in zip(
-            cases, _generate_batch(adapter, cases, videos_dir, timeout, rank), strict=True
-        ):
-            path = videos_dir / f"{case.video_id}.mp4"
-            if record.status == "ok":
-                summary.case_seconds.append(record.generate_seconds or 0.0)
-                summary.generated.append(case.video_id)
-            else:
-                summary.failed[case.video_id] = record.error or record.status
-                path.unlink(missing_ok=True)  # a stale video of an earlier attempt must not be scored
-            write_record(path, record)
-        bar.update(len(batch))
-        bar.set_postfix(failed=len(summary.failed))
-    bar.close()
+    try:
+        for first in range(0, len(todo), max(1, adapter.batch_size)):
+            batch = todo[first : first + max(1, adapter.batch_size)]
+            _generate_and_record(adapter, dataset, protocol, batch, videos_dir, seed, timeout, rank, summary)
+            bar.update(len(batch))
+            bar.set_postfix(failed=len(summary.failed))
+    except KeyboardInterrupt:  # the case in progress is dropped; what finished is scored by the caller
+        summary.interrupted = True
+    finally:
+        bar.close()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _generate_and_record(
+    adapter: Adapter,
+    dataset: Dataset,
+    protocol: ProtocolSpec,
+    batch: Sequence[ManifestRow],
+    videos_dir: Path,
+    seed: int,
+    timeout: float | None,
+    rank: int,
+    summary: GenerationSummary,
+) -> None:
+    """Generate one batch of cases and record each outcome in its sidecar and in ``summary``."""
+    cases = [
+        build_case(dataset, row, protocol, seed, with_ground_truth=adapter.meta.uses_ground_truth)
+        for row in batch
+    ]
+    for case, record in zip(cases, _generate_batch(adapter, cases, videos_dir, timeout, rank), strict=True):
+        path = videos_dir / f"{case.video_id}.mp4"
+        if record.status == "ok":
+            summary.case_seconds.append(record.generate_seconds or 0.0)
+            summary.generated.append(case.video_id)
+        else:
+            summary.failed[case.video_id] = record.error or record.status
+            path.unlink(missing_ok=True)  # a stale video of an earlier attempt must not be scored
+        write_record(path, record)
 
 
 def _generate_batch(

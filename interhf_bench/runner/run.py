@@ -62,6 +62,17 @@ class RunConfig:
     hand_detector: str = "auto"  # the hand metric's pose backend; "none" skips the detector metrics
 
 
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during generation: the finished cases were scored and written; rerunning resumes."""
+
+    def __init__(self, run_dir: Path, scored: bool):
+        what = "metrics.json and run_meta.json hold" if scored else "run_meta.json records"
+        super().__init__(
+            f"interrupted: {what} the videos finished so far in {run_dir} (incomplete); "
+            "rerun the same command to resume"
+        )
+
+
 @dataclass
 class RunOutcome:
     run_dir: Path
@@ -198,6 +209,8 @@ def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
         )
         write_text_atomic(run_dir / "run_meta.json", meta.model_dump_json(indent=2) + "\n")
         outcome.metrics, outcome.meta = metrics, meta
+        if merged_generation.interrupted:
+            raise RunInterrupted(run_dir, metrics is not None)
         return outcome
     finally:
         group.close()
@@ -261,7 +274,7 @@ def _write_metrics(
 
 
 def _merge_generation(summaries: list[GenerationSummary]) -> GenerationSummary:
-    merged = GenerationSummary()
+    merged = GenerationSummary(interrupted=any(summary.interrupted for summary in summaries))
     for summary in summaries:
         merged.generated += summary.generated
         merged.skipped += summary.skipped

@@ -177,6 +177,28 @@ def test_resume_after_a_kill_regenerates_nothing_finished(
     assert comparable(killed_and_resumed) == comparable(uninterrupted.metrics)
 
 
+def test_ctrl_c_scores_what_finished_and_says_how_to_resume(tiny_dataset: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "INTERHF_BENCH_CACHE": str(tmp_path / "cache")}
+    out = tmp_path / "runs"
+    argv = [sys.executable, "-m", "interhf_bench", "run", "--method", "slow-copy", "--include", str(PLUGINS)]
+    argv += ["--data", str(tiny_dataset), "--out", str(out), "--limit", "8", "--no-progress"]
+    argv += ["--protocol", str(tiny_dataset / "protocol.json"), "--method-args", "delay=0.4"]
+    process = subprocess.Popen(
+        argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    videos = out / "slow-copy" / "test-tiny" / "videos"
+    wait_for_records(videos, 3, process)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    assert "rerun the same command to resume" in stderr and "Traceback" not in stderr
+    finished = {p.stem for p in videos.glob("*.json") if read_record(videos / f"{p.stem}.mp4").status == "ok"}
+    metrics = MetricsFile.model_validate_json((videos.parent / "metrics.json").read_text())
+    assert 3 <= metrics.n_evaluated == len(finished) < 8
+    meta = json.loads((videos.parent / "run_meta.json").read_text())
+    assert meta["generation"]["interrupted"] is True and meta["generation"]["generated"] == len(finished)
+
+
 def test_two_process_sharded_run_equals_one_process(tiny_dataset: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("INTERHF_BENCH_CACHE", str(tmp_path / "cache"))
     env = {**os.environ, "INTERHF_BENCH_CACHE": str(tmp_path / "cache"), "OMP_NUM_THREADS": "1"}
