@@ -24,9 +24,13 @@ Points outside the frame get score 0. Videos run in MediaPipe's tracking mode, i
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 import numpy as np
 
@@ -65,6 +69,26 @@ MODEL_FILES: Final = (
     "modules/palm_detection/palm_detection_full.tflite",
     "modules/hand_landmark/hand_landmark_full.tflite",
 )
+
+
+@contextmanager
+def native_logs_silenced() -> Iterator[TextIO]:
+    """File descriptor 2 goes to /dev/null while MediaPipe runs; yields a stream on the real stderr.
+
+    TFLite and absl write their start-up lines ("Created TensorFlow Lite XNNPACK delegate", "Feedback
+    manager requires a model with a single signature") straight to descriptor 2, past Python's logging,
+    whenever a model first runs; in a run that went well they read like errors. Progress bars use the
+    yielded stream.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull, os.fdopen(os.dup(saved), "w") as real_stderr:
+            os.dup2(devnull.fileno(), 2)
+            yield real_stderr
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _restore_get_prototype() -> None:
@@ -155,18 +179,26 @@ class MediaPipeWholeBody(PoseBackend):
         from tqdm.auto import tqdm
 
         check_frames(frames)
-        pose, face, hands = self._solutions(static)
         out = empty_keypoints(len(frames))
-        try:
-            bar = tqdm(frames, desc="pose (mediapipe)", unit="frame", disable=not progress, leave=False)
-            for index, frame in enumerate(bar):
-                frame = np.ascontiguousarray(frame)
-                out[index] = self._frame(
-                    frame, pose.process(frame), face.process(frame), hands.process(frame)
+        with native_logs_silenced() as stderr:
+            pose, face, hands = self._solutions(static)
+            try:
+                bar = tqdm(
+                    frames,
+                    desc="pose (mediapipe)",
+                    unit="frame",
+                    disable=not progress,
+                    leave=False,
+                    file=stderr,
                 )
-        finally:
-            for solution in (pose, face, hands):
-                solution.close()
+                for index, frame in enumerate(bar):
+                    frame = np.ascontiguousarray(frame)
+                    out[index] = self._frame(
+                        frame, pose.process(frame), face.process(frame), hands.process(frame)
+                    )
+            finally:
+                for solution in (pose, face, hands):
+                    solution.close()
         return out
 
     def _frame(self, frame: np.ndarray, pose: Any, face: Any, hands: Any) -> np.ndarray:
