@@ -88,6 +88,42 @@ class InterAnimatePipeline(DiffusionPipeline):
         return torch.cat(frames)
 
     # -- sampling --------------------------------------------------------------------------------------
+    def _window_prediction(
+        self,
+        noisy: torch.Tensor,
+        reference: torch.Tensor,
+        poses: torch.Tensor,
+        masks: torch.Tensor,
+        timestep: torch.Tensor,
+        conditions: tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, torch.Tensor | None],
+        use_guidance: bool,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The conditional and (with guidance) unconditional predictions of one window, in one batch.
+
+        The unconditional branch has no CLIP embedding, no reference latents, a zero identity and its
+        pose dropped (``pose_keep`` 0, the same zeros as no pose at all); batching it with the conditional
+        branch runs the network once per window instead of twice.
+        """
+        clip, time_ids, id_cond, id_uncond = conditions
+        if not use_guidance:
+            return self.model(
+                torch.cat([noisy, reference], dim=2), timestep, clip, time_ids, poses, masks, id_cond
+            ), None
+        both = self.model(
+            torch.cat(
+                [torch.cat([noisy, reference], dim=2), torch.cat([noisy, torch.zeros_like(reference)], dim=2)]
+            ),
+            timestep,
+            torch.cat([clip, torch.zeros_like(clip)]),
+            time_ids.repeat(2, 1),
+            poses.repeat(2, 1, 1, 1, 1),
+            masks.repeat(2, 1, 1, 1, 1),
+            None if id_cond is None else torch.cat([id_cond, id_uncond]),
+            torch.tensor([1.0, 0.0], device=noisy.device),
+        )
+        cond, uncond = both.chunk(2)
+        return cond, uncond
+
     @torch.no_grad()
     def __call__(
         self,
@@ -154,27 +190,17 @@ class InterAnimatePipeline(DiffusionPipeline):
             weight_sum = torch.zeros((1, num_frames, 1, 1, 1), device=device, dtype=dtype)
             for window in windows:
                 index = torch.tensor(window, device=device)
-                window_input = model_input[:, index]
-                cond = self.model(
-                    torch.cat([window_input, reference[:, index]], dim=2),
-                    timestep,
-                    clip,
-                    time_ids,
+                cond, uncond = self._window_prediction(
+                    model_input[:, index],
+                    reference[:, index],
                     poses[:, index],
                     masks[:, index],
-                    id_cond,
+                    timestep,
+                    (clip, time_ids, id_cond, id_uncond),
+                    use_guidance,
                 )
                 cond_sum[:, index] += weights * cond
-                if use_guidance:
-                    uncond = self.model(
-                        torch.cat([window_input, torch.zeros_like(reference[:, index])], dim=2),
-                        timestep,
-                        torch.zeros_like(clip),
-                        time_ids,
-                        None,
-                        masks[:, index],
-                        id_uncond,
-                    )
+                if uncond is not None:
                     uncond_sum[:, index] += weights * uncond
                 weight_sum[:, index] += weights
             prediction = cond_sum / weight_sum

@@ -49,6 +49,30 @@ def test_without_guidance_only_the_conditional_branch_runs(pipeline):
     assert frames.shape == (FRAMES - 1, HEIGHT, WIDTH, 3)
 
 
+@pytest.mark.parametrize("switches", [{}, {"use_id": False}, {"use_ris": False}])
+def test_one_batched_guidance_call_equals_the_two_branches_run_apart(switches):
+    import torch
+
+    from tests.interanimate.conftest import model_inputs
+
+    pipeline = InterAnimatePipeline.from_components(tiny_components(seed=0, **switches))
+    values = model_inputs(frames=4, size=64)
+    noisy, reference = values["sample"].chunk(2, dim=2)
+    clip, time_ids, identity = values["encoder_hidden_states"], values["added_time_ids"], values["identity"]
+    timestep = torch.tensor(0.3)
+    poses, masks = values["pose_images"], values["region_mask"]
+    with torch.inference_mode():
+        conditions = (clip, time_ids, identity, torch.zeros_like(identity))
+        cond, uncond = pipeline._window_prediction(noisy, reference, poses, masks, timestep, conditions, True)
+        model = pipeline.model
+        apart_cond = model(values["sample"], timestep, clip, time_ids, poses, masks, identity)
+        no_reference = torch.cat([noisy, torch.zeros_like(reference)], dim=2)
+        zero_id = torch.zeros_like(identity)
+        apart_uncond = model(no_reference, timestep, torch.zeros_like(clip), time_ids, None, masks, zero_id)
+    torch.testing.assert_close(cond, apart_cond, rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(uncond, apart_uncond, rtol=1e-4, atol=1e-5)
+
+
 def test_checkpoint_round_trip_reproduces_the_frames(pipeline, tmp_path):
     pipeline.save_checkpoint(tmp_path / "ckpt", {"variant": "full"})
     loaded = InterAnimatePipeline.from_checkpoint(tmp_path / "ckpt")
