@@ -246,6 +246,11 @@ def main(argv: list[str] | None = None) -> int:
         args.total_budget = SMOKE_BUDGET_S * len(PARTS) if args.smoke else FULL_BUDGET_S
     if args.run_part:
         return run_part(args)
+    if not args.smoke and not (args.svd_configs / "unet" / "config.json").is_file():
+        raise SystemExit(
+            f"gpu_check.py: no SVD-xt-1.1 configs at {args.svd_configs}: pass --svd-configs with a diffusers "
+            "folder of stabilityai/stable-video-diffusion-img2vid-xt-1-1 (its config files suffice)"
+        )
     if args.work is None:
         with tempfile.TemporaryDirectory(prefix="gpu-check-") as work:
             args.work = Path(work)

@@ -121,3 +121,9 @@ def test_markdown_summary_renders_tables_and_values(gpu_check) -> None:
     lines = gpu_check.part_markdown("x", part)
     assert lines[0] == "## x: w" and "- status: **ok**" in lines
     assert "| m | 0.1235 |" in lines and "- sampling: steps 2" in lines and "- n: 3" in lines
+
+
+def test_a_missing_svd_config_folder_is_named_before_anything_runs(gpu_check, tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"no SVD-xt-1\.1 configs at .*nowhere"):
+        gpu_check.main(["--out", str(tmp_path / "out"), "--svd-configs", str(tmp_path / "nowhere")])
+    assert not (tmp_path / "out").exists()
