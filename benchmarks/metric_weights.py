@@ -19,8 +19,9 @@ from interhf_bench.metrics.fid_inception import FIDExtractor
 from interhf_bench.metrics.lpips_vgg import LPIPSMetric
 from interhf_bench.metrics.networks.i3d import InceptionI3d
 from interhf_bench.metrics.networks.resnet3d import resnet3d50
+from interhf_bench.metrics.video_features import FIDVIDExtractor, FVDExtractor
 from interhf_bench.protocol import ProtocolSpec
-from interhf_bench.scoring.metric_set import FIDVIDExtractor, FVDExtractor, MetricSet, fvd_weights
+from interhf_bench.scoring.metric_set import MetricSet, fvd_weights
 from interhf_bench.weights.registry import get_weight
 from interhf_bench.weights.store import ResolvedWeight, WeightsError
 

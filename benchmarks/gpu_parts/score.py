@@ -15,19 +15,20 @@ def _score_pass(
 ) -> dict[str, Any]:
     """One ``score``: its two halves timed apart (per-video features, then, with ``aggregate``, the
     Fréchet distances, whose cost does not depend on the cache)."""
-    from interhf_bench.scoring.extractors import FeatureCache
+    from interhf_bench.scoring.feature_cache import FeatureCache
+    from interhf_bench.scoring.metric_set import MetricSet
     from interhf_bench.scoring.score import accumulate, build_metrics_file
 
-    networks = {"frame_models": metrics.frame_models, "extractors": metrics.extractors}
+    networks = MetricSet(frame_models=metrics.frame_models, extractors=metrics.extractors)
     features_s, state = timed(
         lambda: accumulate(
             dataset,
             protocol,
             pred_dir,
+            networks,
             cache=FeatureCache(ctx.work / "feature-cache"),
             progress=False,
             workers=min(8, os.cpu_count() or 1),
-            **networks,
         ),
         ctx.device,
     )
@@ -35,7 +36,7 @@ def _score_pass(
     if not aggregate:
         return {"features_s": features_s}
     aggregate_s, result = timed(
-        lambda: build_metrics_file(state, dataset, protocol, pred_dir, **networks), "cpu"
+        lambda: build_metrics_file(state, dataset, protocol, pred_dir, networks), "cpu"
     )
     computed = sorted(name for name, value in result.overall.items() if value.value is not None)
     return {"features_s": features_s, "aggregate_s": aggregate_s, "metrics": computed}

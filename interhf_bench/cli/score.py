@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from interhf_bench.data.dataset import Dataset
     from interhf_bench.io.files import write_text_atomic
     from interhf_bench.paths import cache_dir
-    from interhf_bench.scoring.extractors import FeatureCache
+    from interhf_bench.scoring.feature_cache import FeatureCache
     from interhf_bench.scoring.metric_set import build_metric_set
     from interhf_bench.scoring.score import score
 
@@ -68,10 +68,7 @@ def run(args: argparse.Namespace) -> int:
         dataset,
         protocol,
         args.pred,
-        frame_models=metrics.frame_models,
-        extractors=metrics.extractors,
-        detector_metrics=metrics.detector_metrics,
-        unavailable=metrics.unavailable,
+        metrics,
         cache=FeatureCache(cache_dir() / "features"),
         progress=not args.no_progress,
         workers=args.workers,

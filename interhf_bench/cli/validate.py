@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if args.rescore and report.ok and "videos" in report.checked and "results" in report.checked:
         from interhf_bench.paths import cache_dir
         from interhf_bench.results.metrics_file import MetricsFile
-        from interhf_bench.scoring.extractors import FeatureCache
+        from interhf_bench.scoring.feature_cache import FeatureCache
         from interhf_bench.scoring.metric_set import build_metric_set
         from interhf_bench.scoring.score import score
 
@@ -46,9 +46,7 @@ def run(args: argparse.Namespace) -> int:
             dataset,
             protocol,
             args.submission / "videos",
-            frame_models=metrics.frame_models,
-            extractors=metrics.extractors,
-            detector_metrics=metrics.detector_metrics,
+            metrics,
             cache=FeatureCache(cache_dir() / "features"),
             progress=True,
         )

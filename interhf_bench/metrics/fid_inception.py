@@ -8,29 +8,51 @@ from the verified registry file instead of a download at run time.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
-from unittest import mock
+from urllib.parse import urlparse
 
 import numpy as np
 import torch
 
+from interhf_bench.metrics.interfaces import settings_identity
 from interhf_bench.metrics.video_preprocess import unit_tensor
-from interhf_bench.scoring.extractors import settings_identity
 from interhf_bench.weights.store import ResolvedWeight
 
 FID_BATCH = 50  # pytorch-fid's default batch size, as DisCo ran it
 
 
-def build_fid_inception(state_dict: dict[str, torch.Tensor]) -> torch.nn.Module:
-    """pytorch-fid's ``InceptionV3([pool3])`` loaded (strictly) with ``state_dict``, in eval mode."""
+def build_fid_inception(weights_path: Path) -> torch.nn.Module:
+    """pytorch-fid's ``InceptionV3([pool3])`` with the weights in ``weights_path``, in eval mode.
+
+    pytorch-fid always fetches its weights through torch.hub's checkpoint cache; pointing that cache at
+    a folder that holds only the given file makes it read this file and never download. The file is
+    first opened with ``weights_only=True`` so a file that is not plain tensors is refused.
+    """
     from pytorch_fid import inception
 
-    def local_weights(*args: object, **kwargs: object) -> dict[str, torch.Tensor]:
-        return state_dict
-
-    with mock.patch.object(inception, "load_state_dict_from_url", local_weights):
+    torch.load(weights_path, map_location="cpu", weights_only=True)
+    with _hub_cache_holding(weights_path, Path(urlparse(inception.FID_WEIGHTS_URL).path).name):
         model = inception.InceptionV3([inception.InceptionV3.BLOCK_INDEX_BY_DIM[2048]])
     return model.eval()
+
+
+@contextmanager
+def _hub_cache_holding(path: Path, file_name: str) -> Iterator[None]:
+    """torch.hub's cache directory, for the duration, a scratch folder with ``path`` as ``file_name``."""
+    previous = torch.hub.get_dir()
+    with tempfile.TemporaryDirectory(prefix="interhf-fid-") as scratch:
+        checkpoints = Path(scratch) / "checkpoints"
+        checkpoints.mkdir()
+        (checkpoints / file_name).symlink_to(Path(path).resolve())
+        torch.hub.set_dir(scratch)
+        try:
+            yield
+        finally:
+            torch.hub.set_dir(previous)
 
 
 class FIDExtractor:
@@ -40,8 +62,7 @@ class FIDExtractor:
     dim = 2048
 
     def __init__(self, weights: ResolvedWeight, device: str = "cpu") -> None:
-        state = torch.load(weights.path, map_location="cpu", weights_only=True)
-        self.model = build_fid_inception(state).to(device)
+        self.model = build_fid_inception(weights.path).to(device)
         self.device = device
         self.weights = weights
 

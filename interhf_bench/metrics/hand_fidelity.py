@@ -22,9 +22,9 @@ from typing import Any, Final
 
 import numpy as np
 
+from interhf_bench.metrics.interfaces import ScoringContext
 from interhf_bench.pose.backends.base import PoseBackend
 from interhf_bench.pose.wholebody import LEFT_HAND, RIGHT_HAND
-from interhf_bench.scoring.context import ScoringContext
 
 SCORE_THRESHOLD: Final = 0.3
 MIN_POINTS: Final = 3

@@ -15,7 +15,7 @@ from typing import Any, Final
 import numpy as np
 
 from interhf_bench.face.identity import FaceIdentity
-from interhf_bench.scoring.context import ScoringContext
+from interhf_bench.metrics.interfaces import ScoringContext
 
 SIMILARITY: Final = "identity_similarity"
 NO_FACE: Final = "identity_no_face"

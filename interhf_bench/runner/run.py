@@ -227,17 +227,15 @@ def _score_shard(
 ) -> ScoreState:
     """This rank's score state; generation failures are recorded as failed with their error."""
     from interhf_bench.paths import cache_dir
-    from interhf_bench.scoring.extractors import FeatureCache
+    from interhf_bench.scoring.feature_cache import FeatureCache
     from interhf_bench.scoring.score import accumulate
 
     state = accumulate(
         dataset,
         protocol,
         run_dir / "videos",
+        metrics,
         video_ids=[row.video_id for row in rows],
-        frame_models=metrics.frame_models,
-        extractors=metrics.extractors,
-        detector_metrics=metrics.detector_metrics,
         cache=FeatureCache(cache_dir() / "features"),
         progress=config.progress and shard.is_main,
         workers=config.workers,
@@ -259,16 +257,7 @@ def _write_metrics(
     merged = states[0]
     for other in states[1:]:
         merged.merge(other)
-    result = build_metrics_file(
-        merged,
-        dataset,
-        protocol,
-        run_dir / "videos",
-        frame_models=metrics.frame_models,
-        extractors=metrics.extractors,
-        detector_metrics=metrics.detector_metrics,
-        unavailable=metrics.unavailable,
-    )
+    result = build_metrics_file(merged, dataset, protocol, run_dir / "videos", metrics)
     write_text_atomic(run_dir / "metrics.json", result.model_dump_json(indent=2) + "\n")
     return result
 

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
 import numpy as np
 from tqdm import tqdm
@@ -22,6 +22,7 @@ from tqdm import tqdm
 from interhf_bench import __version__
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.manifest import ManifestRow, manifest_hash
+from interhf_bench.metrics.interfaces import ScoringContext
 from interhf_bench.metrics.pixel import (
     PixelMetricSpec,
     l1_frames,
@@ -34,8 +35,8 @@ from interhf_bench.metrics.pixel import (
 from interhf_bench.metrics.regions import REGIONS, region_frame_metrics, region_masks
 from interhf_bench.protocol.spec import ProtocolSpec
 from interhf_bench.results.metrics_file import MetricsFile
-from interhf_bench.scoring.context import ScoringContext
-from interhf_bench.scoring.extractors import ClipFeatureExtractor, FeatureCache
+from interhf_bench.scoring.feature_cache import FeatureCache
+from interhf_bench.scoring.metric_set import MetricSet
 from interhf_bench.scoring.predictions import PredictionError, find_prediction, load_prediction
 from interhf_bench.scoring.state import ScoreState
 
@@ -45,40 +46,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-class FrameModel(Protocol):
-    """A per-frame network metric (LPIPS) and its region versions.
-
-    ``per_frame_with_regions`` takes ``(T, H, W, 3)`` uint8 pairs of equal size and bool ``(T, H, W)``
-    region masks and returns ``{name: (T,), "<region>_<name>": (T,) ...}`` (NaN for empty regions).
-    """
-
-    name: str
-
-    @property
-    def settings(self) -> dict[str, Any]: ...
-
-    def per_frame_with_regions(
-        self, generated: np.ndarray, ground_truth: np.ndarray, regions: dict[str, np.ndarray]
-    ) -> dict[str, np.ndarray]: ...
-
-
-class DetectorMetric(Protocol):
-    """A metric that runs a detector on the generated frames (identity, hand pose).
-
-    ``per_frame`` takes ``(T, H, W, 3)`` uint8 generated frames at the protocol's size and the video's
-    :class:`ScoringContext`, and returns ``{name: (T,)}`` for every name in ``value_names`` (NaN where a
-    frame has no value).
-    """
-
-    name: str
-    value_names: tuple[str, ...]
-
-    @property
-    def settings(self) -> dict[str, Any]: ...
-
-    def per_frame(self, generated: np.ndarray, context: ScoringContext) -> dict[str, np.ndarray]: ...
-
-
 REGION_METRICS = tuple(f"{region}_{name}" for region in REGIONS for name in FRAME_METRICS)
 
 
@@ -86,37 +53,19 @@ def score(
     dataset: Dataset,
     protocol: ProtocolSpec,
     pred_dir: Path,
+    metrics: MetricSet | None = None,
     *,
-    frame_models: Sequence[FrameModel] = (),
-    extractors: Sequence[ClipFeatureExtractor] = (),
-    detector_metrics: Sequence[DetectorMetric] = (),
-    unavailable: dict[str, str] | None = None,
     cache: FeatureCache | None = None,
     progress: bool = True,
     workers: int = DEFAULT_WORKERS,
 ) -> MetricsFile:
-    """Score every test video of ``dataset`` that has a prediction in ``pred_dir``."""
-    state = accumulate(
-        dataset,
-        protocol,
-        pred_dir,
-        frame_models=frame_models,
-        extractors=extractors,
-        detector_metrics=detector_metrics,
-        cache=cache,
-        progress=progress,
-        workers=workers,
-    )
-    return build_metrics_file(
-        state,
-        dataset,
-        protocol,
-        pred_dir,
-        frame_models=frame_models,
-        extractors=extractors,
-        detector_metrics=detector_metrics,
-        unavailable=unavailable,
-    )
+    """Score every test video of ``dataset`` that has a prediction in ``pred_dir``.
+
+    ``metrics`` holds the network and detector metrics beyond SSIM/PSNR/L1 (none when omitted).
+    """
+    metrics = metrics or MetricSet()
+    state = accumulate(dataset, protocol, pred_dir, metrics, cache=cache, progress=progress, workers=workers)
+    return build_metrics_file(state, dataset, protocol, pred_dir, metrics)
 
 
 def scored_rows(dataset: Dataset) -> list[ManifestRow]:
@@ -128,11 +77,9 @@ def accumulate(
     dataset: Dataset,
     protocol: ProtocolSpec,
     pred_dir: Path,
+    metrics: MetricSet | None = None,
     *,
     video_ids: Collection[str] | None = None,
-    frame_models: Sequence[FrameModel] = (),
-    extractors: Sequence[ClipFeatureExtractor] = (),
-    detector_metrics: Sequence[DetectorMetric] = (),
     cache: FeatureCache | None = None,
     progress: bool = True,
     workers: int = DEFAULT_WORKERS,
@@ -143,44 +90,63 @@ def accumulate(
     (decoding and the OpenCV/NumPy arithmetic release the GIL); results are consumed in manifest order,
     so the numbers do not depend on the number of workers.
     """
-    rows = scored_rows(dataset)
-    if video_ids is not None:
-        unknown = sorted(set(video_ids) - {row.video_id for row in rows})
-        if unknown:
-            raise KeyError(f"not test videos of {dataset.manifest_path}: {', '.join(unknown[:5])}")
-        rows = [row for row in rows if row.video_id in video_ids]
+    metrics = metrics or MetricSet()
+    rows = _selected_rows(dataset, video_ids)
     targets = list(protocol.target_frames)
-    state = ScoreState(extractor_dims={e.name: e.dim for e in extractors})
+    state = ScoreState(extractor_dims={e.name: e.dim for e in metrics.extractors})
     measured = _in_order(
         lambda row: _measure_video(dataset, row, pred_dir, targets), rows, workers=max(1, workers)
     )
     for row, video in tqdm(
         zip(rows, measured, strict=True), total=len(rows), desc="score", unit="video", disable=not progress
     ):
-        if isinstance(video, str):
-            if video == MISSING:
-                state.add_missing(row.video_id)
-            else:
-                state.add_failed(row.video_id, video)
-            continue
-        values = video.values
-        resized = match_size(video.generated, *video.ground_truth.shape[1:3])
-        for model in frame_models:
-            values.update(model.per_frame_with_regions(resized, video.ground_truth, video.regions))
-        if detector_metrics:
-            context = _context(dataset, row, protocol, targets)
-            for metric in detector_metrics:
-                values.update(metric.per_frame(resized, context))
-        features = {}
-        for extractor in extractors:
-            reference = (
-                cache.get_or_compute(extractor, row.sha256, video.ground_truth)
-                if cache
-                else extractor.features(video.ground_truth)
-            )
-            features[extractor.name] = (extractor.features(video.generated), reference)
-        state.update(row.video_id, row.interaction, values, features)
+        if isinstance(video, _Missing):
+            state.add_missing(row.video_id)
+        elif isinstance(video, _Failed):
+            state.add_failed(row.video_id, video.reason)
+        else:
+            values, features = _network_values(dataset, row, protocol, video, metrics, cache)
+            state.update(row.video_id, row.interaction, values, features)
     return state
+
+
+def _selected_rows(dataset: Dataset, video_ids: Collection[str] | None) -> list[ManifestRow]:
+    """The test rows, or the ones named by ``video_ids`` (all of which must be test videos)."""
+    rows = scored_rows(dataset)
+    if video_ids is None:
+        return rows
+    unknown = sorted(set(video_ids) - {row.video_id for row in rows})
+    if unknown:
+        raise KeyError(f"not test videos of {dataset.manifest_path}: {', '.join(unknown[:5])}")
+    return [row for row in rows if row.video_id in video_ids]
+
+
+def _network_values(
+    dataset: Dataset,
+    row: ManifestRow,
+    protocol: ProtocolSpec,
+    video: _MeasuredVideo,
+    metrics: MetricSet,
+    cache: FeatureCache | None,
+) -> tuple[dict[str, np.ndarray], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """The per-frame values of every metric, and ``{extractor: (generated, ground-truth features)}``."""
+    values = video.values
+    resized = match_size(video.generated, *video.ground_truth.shape[1:3])
+    for model in metrics.frame_models:
+        values.update(model.per_frame_with_regions(resized, video.ground_truth, video.regions))
+    if metrics.detector_metrics:
+        context = _context(dataset, row, protocol)
+        for metric in metrics.detector_metrics:
+            values.update(metric.per_frame(resized, context))
+    features = {}
+    for extractor in metrics.extractors:
+        reference = (
+            cache.get_or_compute(extractor, row.sha256, video.ground_truth)
+            if cache
+            else extractor.features(video.ground_truth)
+        )
+        features[extractor.name] = (extractor.features(video.generated), reference)
+    return values, features
 
 
 def build_metrics_file(
@@ -188,45 +154,22 @@ def build_metrics_file(
     dataset: Dataset,
     protocol: ProtocolSpec,
     pred_dir: Path,
-    *,
-    frame_models: Sequence[FrameModel] = (),
-    extractors: Sequence[ClipFeatureExtractor] = (),
-    detector_metrics: Sequence[DetectorMetric] = (),
-    unavailable: dict[str, str] | None = None,
+    metrics: MetricSet | None = None,
 ) -> MetricsFile:
     """``metrics.json`` from a (possibly merged) state; aggregates follow the manifest's order.
 
     Every test video that was neither scored nor failed is listed as missing, so a run over a subset
     of the protocol says so.
     """
+    metrics = metrics or MetricSet()
     rows = scored_rows(dataset)
     scored = [row.video_id for row in rows if row.video_id in state.sums]
     by_class: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         if row.video_id in state.sums:
             by_class[row.interaction].append(row.video_id)
-    model_names = [m.name for m in frame_models]
-    names = [
-        *FRAME_METRICS,
-        *model_names,
-        *REGION_METRICS,
-        *(f"{r}_{n}" for r in REGIONS for n in model_names),
-        *(name for metric in detector_metrics for name in metric.value_names),
-    ]
-    overall = {name: state.frame_metric(name, scored) for name in names}
-    per_class = {
-        code: {name: state.frame_metric(name, ids) for name in names}
-        for code, ids in sorted(by_class.items())
-    }
     warnings: list[str] = []
-    for extractor in extractors:
-        overall[extractor.name] = state.frechet_metric(extractor.name, sorted(by_class), warnings)
-        for code in per_class:
-            per_class[code][extractor.name] = state.frechet_metric(extractor.name, [code], None)
-    settings: dict[str, dict[str, object]] = {name: asdict(PixelMetricSpec()) for name in FRAME_METRICS}
-    settings.update({m.name: m.settings for m in frame_models})
-    settings.update({m.name: m.settings for m in detector_metrics})
-    settings.update({e.name: {"identity": e.identity, **e.settings} for e in extractors})
+    overall, per_class = _aggregates(state, scored, by_class, metrics, warnings)
     order = {row.video_id: index for index, row in enumerate(rows)}
     per_video = state.per_video()
     return MetricsFile(
@@ -241,16 +184,62 @@ def build_metrics_file(
         overall=overall,
         per_class=per_class,
         per_video={v: per_video[v] for v in scored},
-        settings=settings,
-        unavailable=dict(unavailable or {}),
+        settings=_settings(metrics),
+        unavailable=dict(metrics.unavailable),
         warnings=warnings,
-        provenance={
-            "interhf_bench_version": __version__,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "command": " ".join(sys.argv),
-            "dataset": str(dataset.root),
-        },
+        provenance=_provenance(dataset),
     )
+
+
+def _frame_metric_names(metrics: MetricSet) -> list[str]:
+    """Every per-frame value name, in the order ``metrics.json`` lists them."""
+    model_names = [m.name for m in metrics.frame_models]
+    return [
+        *FRAME_METRICS,
+        *model_names,
+        *REGION_METRICS,
+        *(f"{r}_{n}" for r in REGIONS for n in model_names),
+        *(name for metric in metrics.detector_metrics for name in metric.value_names),
+    ]
+
+
+def _aggregates(
+    state: ScoreState,
+    scored: list[str],
+    by_class: dict[str, list[str]],
+    metrics: MetricSet,
+    warnings: list[str],
+) -> tuple[dict[str, float | None], dict[str, dict[str, float | None]]]:
+    """The overall and per-class values: means of the frame metrics, Fréchet distances of the features."""
+    names = _frame_metric_names(metrics)
+    overall = {name: state.frame_metric(name, scored) for name in names}
+    per_class = {
+        code: {name: state.frame_metric(name, ids) for name in names}
+        for code, ids in sorted(by_class.items())
+    }
+    for extractor in metrics.extractors:
+        overall[extractor.name] = state.frechet_metric(extractor.name, sorted(by_class), warnings)
+        for code in per_class:
+            per_class[code][extractor.name] = state.frechet_metric(extractor.name, [code], None)
+    return overall, per_class
+
+
+def _settings(metrics: MetricSet) -> dict[str, dict[str, object]]:
+    """Each metric's recipe as recorded in ``metrics.json``."""
+    settings: dict[str, dict[str, object]] = {name: asdict(PixelMetricSpec()) for name in FRAME_METRICS}
+    settings.update({m.name: m.settings for m in metrics.frame_models})
+    settings.update({m.name: m.settings for m in metrics.detector_metrics})
+    settings.update({e.name: {"identity": e.identity, **e.settings} for e in metrics.extractors})
+    return settings
+
+
+def _provenance(dataset: Dataset) -> dict[str, str]:
+    return {
+        "interhf_bench_version": __version__,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv),
+        "dataset": str(dataset.root),
+    }
 
 
 @dataclass
@@ -263,33 +252,40 @@ class _MeasuredVideo:
     values: dict[str, np.ndarray]
 
 
-MISSING = "missing"
+@dataclass(frozen=True)
+class _Missing:
+    """The video has no prediction."""
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """The prediction exists but cannot be scored."""
+
+    reason: str
 
 
 def _measure_video(
     dataset: Dataset, row: ManifestRow, pred_dir: Path, targets: list[int]
-) -> _MeasuredVideo | str:
+) -> _MeasuredVideo | _Missing | _Failed:
     """Decode one prediction and its ground truth and compute the pixel metrics, or say why not."""
     path = find_prediction(pred_dir, row.video_id)
     if path is None:
-        return MISSING
+        return _Missing()
     try:
         generated = load_prediction(path, len(targets))
     except PredictionError as exc:
-        return str(exc)
+        return _Failed(str(exc))
     ground_truth = dataset.frames(row.video_id, targets)
     hand, face = dataset.masks(row.video_id)
     regions = region_masks(hand[targets], face[targets])
     return _MeasuredVideo(generated, ground_truth, regions, _frame_values(generated, ground_truth, regions))
 
 
-def _context(
-    dataset: Dataset, row: ManifestRow, protocol: ProtocolSpec, targets: list[int]
-) -> ScoringContext:
+def _context(dataset: Dataset, row: ManifestRow, protocol: ProtocolSpec) -> ScoringContext:
     """The reference frame and driving keypoints the detector metrics compare against."""
     keypoints = dataset.keypoints(row.video_id)
     reference = dataset.frames(row.video_id, [protocol.reference_frame])[0]
-    return ScoringContext(row.video_id, reference, keypoints[targets])
+    return ScoringContext(row.video_id, reference, keypoints[list(protocol.target_frames)])
 
 
 def _in_order(work: Callable[[T], R], items: Sequence[T], *, workers: int) -> Iterator[R]:

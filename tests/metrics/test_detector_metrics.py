@@ -10,8 +10,8 @@ import pytest
 from interhf_bench.face.identity import FaceResult
 from interhf_bench.metrics.hand_fidelity import compare_hands
 from interhf_bench.metrics.identity_similarity import IdentitySimilarity
+from interhf_bench.metrics.interfaces import ScoringContext
 from interhf_bench.pose.wholebody import LEFT_HAND, RIGHT_HAND
-from interhf_bench.scoring.context import ScoringContext
 
 
 def hand_frames(frames: int = 2) -> np.ndarray:

@@ -19,7 +19,7 @@ from PIL import Image
 
 from interhf_bench.io.video import read_video
 from interhf_bench.metrics.networks.i3d import InceptionI3d, same_padding
-from interhf_bench.weights.i3d_flax import (
+from interhf_bench.metrics.networks.i3d_flax import (
     UnsafePickleError,
     build_i3d_from_flax,
     convert_flax_to_torch,

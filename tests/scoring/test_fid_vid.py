@@ -8,16 +8,18 @@ import numpy as np
 import torch
 
 from interhf_bench.metrics.networks.resnet3d import resnet3d50
+from interhf_bench.metrics.video_features import FIDVIDExtractor
 from interhf_bench.metrics.video_preprocess import fidvid_clip_tensor
-from interhf_bench.scoring.metric_set import FIDVIDExtractor
 from interhf_bench.weights.registry import get_weight
 from interhf_bench.weights.store import ResolvedWeight
 
 
 def test_fid_vid_features_per_window(tmp_path: Path, monkeypatch) -> None:
-    from interhf_bench.scoring import metric_set
+    from interhf_bench.metrics import video_features
 
-    monkeypatch.setattr(metric_set, "CLIP_BATCH", 1)  # DisCo's batch of 1: then the features are bit-equal
+    monkeypatch.setattr(
+        video_features, "CLIP_BATCH", 1
+    )  # DisCo's batch of 1: then the features are bit-equal
     torch.manual_seed(0)
     model = resnet3d50().eval()
     checkpoint = {

@@ -11,8 +11,9 @@ import pytest
 
 from interhf_bench.io.video import read_video
 from interhf_bench.metrics.frechet import FeatureStatistics, frechet_from_statistics
+from interhf_bench.metrics.video_features import FVDExtractor
 from interhf_bench.protocol import INTERHF_V1
-from interhf_bench.scoring.metric_set import FVDExtractor, build_metric_set
+from interhf_bench.scoring.metric_set import build_metric_set
 from interhf_bench.weights.registry import get_weight
 from interhf_bench.weights.store import resolve
 from tests.conftest import MEDIA, SHARED

@@ -12,8 +12,10 @@ from interhf_bench.cli import main
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.io.video import write_video
 from interhf_bench.metrics.frechet import frechet_distance
+from interhf_bench.metrics.interfaces import settings_identity
 from interhf_bench.metrics.pixel import disco_frame_metrics
-from interhf_bench.scoring.extractors import FeatureCache, settings_identity
+from interhf_bench.scoring.feature_cache import FeatureCache
+from interhf_bench.scoring.metric_set import MetricSet
 from interhf_bench.scoring.score import score
 from tests.conftest import TINY
 
@@ -109,7 +111,9 @@ def test_frechet_metric_plumbing_and_ground_truth_cache(tiny_dataset: Path, tmp_
     write_predictions(dataset, tmp_path / "pred", lambda frames: (frames // 2).astype(np.uint8))
     extractor = MeanColourPerWindow()
     cache = FeatureCache(tmp_path / "cache")
-    first = score(dataset, TINY, tmp_path / "pred", extractors=[extractor], cache=cache, progress=False)
+    first = score(
+        dataset, TINY, tmp_path / "pred", MetricSet(extractors=[extractor]), cache=cache, progress=False
+    )
     assert extractor.calls == 2 * 36
     targets = list(TINY.target_frames)
     generated = np.concatenate(
@@ -121,7 +125,9 @@ def test_frechet_metric_plumbing_and_ground_truth_cache(tiny_dataset: Path, tmp_
     assert first.overall["toy"].n == 36 * 2
     assert first.settings["toy"]["identity"] == extractor.identity
     extractor.calls = 0
-    second = score(dataset, TINY, tmp_path / "pred", extractors=[extractor], cache=cache, progress=False)
+    second = score(
+        dataset, TINY, tmp_path / "pred", MetricSet(extractors=[extractor]), cache=cache, progress=False
+    )
     assert extractor.calls == 36  # ground-truth features came from the cache
     assert second.overall["toy"].value == first.overall["toy"].value
 
@@ -157,7 +163,7 @@ def test_lpips_and_region_lpips_in_the_results(tiny_dataset: Path, tmp_path: Pat
     lpips = LPIPSMetric(ResolvedWeight(get_weight("vgg16-imagenet"), tmp_path / "vgg.pth", "0" * 64, False))
     dataset = Dataset(tiny_dataset)
     write_predictions(dataset, tmp_path / "pred", lambda frames: (255 - frames).astype(np.uint8))
-    result = score(dataset, TINY, tmp_path / "pred", frame_models=[lpips], progress=False)
+    result = score(dataset, TINY, tmp_path / "pred", MetricSet(frame_models=[lpips]), progress=False)
     assert result.overall["lpips"].value > 0 and result.overall["lpips"].n == 36 * 3
     assert result.overall["face_lpips"].value > 0
     assert result.overall["hand_lpips"].value is None  # the tiny dataset's hand masks are empty

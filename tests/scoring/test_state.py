@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from interhf_bench.data.dataset import Dataset
+from interhf_bench.scoring.metric_set import MetricSet
 from interhf_bench.scoring.score import accumulate, build_metrics_file, score
 from interhf_bench.scoring.state import ScoreState, ShardOverlapError
 from tests.conftest import TINY
@@ -28,11 +29,11 @@ def predictions(tiny_dataset: Path, tmp_path: Path) -> Path:
 
 def test_merged_shards_equal_one_pass(tiny_dataset: Path, predictions: Path, tmp_path: Path) -> None:
     dataset = Dataset(tiny_dataset)
-    extractor = MeanColourPerWindow()
-    whole = score(dataset, TINY, predictions, extractors=[extractor], progress=False)
+    metrics = MetricSet(extractors=[MeanColourPerWindow()])
+    whole = score(dataset, TINY, predictions, metrics, progress=False)
     ids = [row.video_id for row in dataset]
     shards = [
-        accumulate(dataset, TINY, predictions, video_ids=ids[rank::3], extractors=[extractor], progress=False)
+        accumulate(dataset, TINY, predictions, metrics, video_ids=ids[rank::3], progress=False)
         for rank in range(3)
     ]
     for rank, shard in enumerate(shards[1:], start=1):  # one merged in memory, one through a file
@@ -40,7 +41,7 @@ def test_merged_shards_equal_one_pass(tiny_dataset: Path, predictions: Path, tmp
     merged = shards[0]
     merged.merge(shards[1])
     merged.merge(ScoreState.load(tmp_path / "shard2.npz"))
-    sharded = build_metrics_file(merged, dataset, TINY, predictions, extractors=[extractor])
+    sharded = build_metrics_file(merged, dataset, TINY, predictions, metrics)
     exclude = {"provenance", "overall", "per_class"}
     assert sharded.model_dump(exclude=exclude) == whole.model_dump(exclude=exclude)
     for name, value in whole.overall.items():

@@ -6,7 +6,7 @@ DeepMind Kinetics-400 RGB model) and keeps the 400 pre-softmax logits. To be abl
 ``strict=True`` when a user supplies it, every parameter and buffer here has the name it has there
 (``Conv3d_1a_7x7.conv3d.weight``, ``Mixed_3b.b1a.bn.running_mean``, ``logits.conv3d.bias``, ...).
 The offline copy of the same DeepMind weights (Flax layout) is converted by
-:mod:`interhf_bench.weights.i3d_flax`.
+:mod:`interhf_bench.metrics.networks.i3d_flax`.
 
 Numerics follow DisCo's copy (Wangt-CN/DisCo, tool/metrics/inception3d.py):
 

@@ -1,42 +1,17 @@
-"""Clip feature extractors for the Fréchet video metrics, and their ground-truth feature cache.
+"""The ground-truth feature cache: a second ``score`` run reuses the features of the ground truth.
 
-An extractor turns the target frames of one video into one feature vector per clip window. Its
-``identity`` (network weights sha256 plus every preprocessing setting) keys the cache of ground-truth
-features, together with the ground-truth video's sha256, so a second ``score`` run reuses them and a
-change of weights or settings never reuses stale features.
+Entries are keyed by the extractor's ``identity`` (weights sha256 plus every preprocessing setting) and
+the ground-truth video's sha256, so a change of weights, settings or video never reuses stale features.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
-from typing import Any, Protocol
 
 import numpy as np
 
 from interhf_bench.io.files import atomic_path
-
-
-class ClipFeatureExtractor(Protocol):
-    name: str
-    dim: int
-
-    @property
-    def identity(self) -> str: ...
-
-    @property
-    def settings(self) -> dict[str, Any]: ...
-
-    def features(self, frames: np.ndarray) -> np.ndarray:
-        """``(T, H, W, 3)`` uint8 target frames -> ``(clips, dim)`` float features."""
-        ...
-
-
-def settings_identity(weights_sha256: str, settings: dict[str, Any]) -> str:
-    """A short stable id of an extractor: its weights and its settings."""
-    text = json.dumps({"weights": weights_sha256, "settings": settings}, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+from interhf_bench.metrics.interfaces import ClipFeatureExtractor
 
 
 class FeatureCache:
