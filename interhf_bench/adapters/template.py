@@ -110,7 +110,7 @@ from __future__ import annotations
 
 import numpy as np
 from interhf_bench.adapters.api import Case
-from interhf_bench.adapters.check import all_passed, check_adapter, format_report
+from interhf_bench.runner.check import all_passed, check_adapter, format_report
 
 from {package}.adapter import {class_name}
 

@@ -24,13 +24,10 @@ from interhf_bench.cli import (
     validate,
     weights,
 )
+from interhf_bench.cli.errors import CommandError
 
 # Commands of the sibling packages, registered by module name so interhf_bench never imports them eagerly.
 EXTERNAL_COMMANDS = ("leaderboard.cli", "interanimate.cli")
-
-
-class CommandError(Exception):
-    """A user-facing failure: printed without a traceback, exit status 1."""
 
 
 def build_parser() -> argparse.ArgumentParser:

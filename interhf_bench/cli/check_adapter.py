@@ -44,8 +44,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from interhf_bench.adapters.check import all_passed, check_adapter, format_report
     from interhf_bench.adapters.registry import MethodRegistry
+    from interhf_bench.runner.check import all_passed, check_adapter, format_report
     from interhf_bench.runner.run import make_adapter, parse_method_args
 
     if args.cases < 1:
@@ -62,11 +62,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _cases(args: argparse.Namespace, adapter: Adapter) -> tuple[list[Case], str]:
     """The cases to check on and a few words saying what they are."""
-    from interhf_bench.adapters.check import dataset_cases, synthetic_cases
+    from interhf_bench.runner.check import dataset_cases, synthetic_cases
 
     with_ground_truth = adapter.meta.uses_ground_truth
     if args.data is not None:
-        from interhf_bench.cli.data import protocol_for
+        from interhf_bench.data.info import protocol_for
 
         protocol = protocol_for(args.data, args.protocol)
         cases = dataset_cases(

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from interhf_bench.data.info import protocol_for
 from interhf_bench.data.manifest import MANIFEST_NAME
 from interhf_bench.protocol.spec import ProtocolSpec
 
@@ -86,18 +87,6 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--out", help="output manifest name inside ROOT (default manifest.<protocol>.seed<N>.jsonl)"
     )
     split.set_defaults(handler=run_split)
-
-
-def protocol_for(root: Path, protocol_id: str | None) -> ProtocolSpec:
-    from interhf_bench.data.info import read_info
-    from interhf_bench.protocol import get_protocol
-
-    if protocol_id is None:
-        info = read_info(root)
-        if info is None:
-            raise ValueError(f"{root}/dataset.json not found: pass --protocol (e.g. interhf-v1)")
-        protocol_id = info.protocol
-    return get_protocol(protocol_id)
 
 
 def run_synth(args: argparse.Namespace) -> int:

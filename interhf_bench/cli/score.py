@@ -38,9 +38,9 @@ def default_output(pred_dir: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from interhf_bench.cli.data import protocol_for
     from interhf_bench.cli.run import print_metrics
     from interhf_bench.data.dataset import Dataset
+    from interhf_bench.data.info import protocol_for
     from interhf_bench.io.files import write_text_atomic
     from interhf_bench.paths import cache_dir
     from interhf_bench.scoring.feature_cache import FeatureCache

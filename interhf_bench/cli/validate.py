@@ -24,11 +24,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from interhf_bench.cli.data import protocol_for
     from interhf_bench.data.dataset import Dataset
-    from interhf_bench.results.submission import compare_metrics, validate_submission
+    from interhf_bench.data.info import protocol_for
     from interhf_bench.runner.distributed import ProcessGroup, Shard
     from interhf_bench.runner.run import ensure_embedded_dataset
+    from interhf_bench.submission.validation import compare_metrics, validate_submission
 
     root = args.data or ensure_embedded_dataset(ProcessGroup(Shard()), progress=True)
     protocol = protocol_for(root, args.protocol)

@@ -9,6 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from interhf_bench.io.files import write_text_atomic
+from interhf_bench.protocol import get_protocol
+from interhf_bench.protocol.spec import ProtocolSpec
 
 INFO_NAME = "dataset.json"
 
@@ -40,3 +42,13 @@ def write_info(root: str | os.PathLike[str], info: DatasetInfo) -> Path:
     path = Path(root) / INFO_NAME
     write_text_atomic(path, info.model_dump_json(indent=2) + "\n")
     return path
+
+
+def protocol_for(root: Path, protocol_id: str | None) -> ProtocolSpec:
+    """The protocol named by ``protocol_id``, or else the one the dataset's ``dataset.json`` declares."""
+    if protocol_id is None:
+        info = read_info(root)
+        if info is None:
+            raise ValueError(f"{root}/dataset.json not found: pass --protocol (e.g. interhf-v1)")
+        protocol_id = info.protocol
+    return get_protocol(protocol_id)

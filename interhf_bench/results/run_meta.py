@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from interhf_bench.adapters.api import AdapterMeta
+from interhf_bench.results.adapter_meta import AdapterMeta
 
 SCHEMA_VERSION = "1"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from interhf_bench.io.files import write_text_atomic
+from interhf_bench.results.case_record import CaseRecord
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.results.run_meta import RunMeta
-from interhf_bench.runner.sidecar import CaseRecord
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "metrics.schema.json": MetricsFile,

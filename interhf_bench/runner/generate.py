@@ -1,7 +1,7 @@
 """Generate a method's videos for a list of cases, one file per case, resumable after any crash.
 
 Each case is written as ``<video_id>.mp4`` (lossless, atomic) and then ``<video_id>.json`` (its
-:class:`~interhf_bench.runner.sidecar.CaseRecord`). A case that raises, times out or returns an invalid
+:class:`~interhf_bench.results.case_record.CaseRecord`). A case that raises, times out or returns an invalid
 video is recorded as failed and the run goes on. ``overwrite`` decides what a rerun redoes:
 
 * ``only-missing`` (default): every case without a finished video (failed cases are retried);
@@ -11,10 +11,7 @@ video is recorded as failed and the run goes on. ``overwrite`` decides what a re
 
 from __future__ import annotations
 
-import random
-import sys
 import time
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,15 +21,15 @@ from typing import Literal
 import numpy as np
 from tqdm import tqdm
 
-from interhf_bench.adapters.api import Adapter, AdapterOutputError, Case, check_output
+from interhf_bench.adapters.api import Adapter, Case
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.manifest import ManifestRow
 from interhf_bench.io.files import sha256_file
 from interhf_bench.io.video import write_video
 from interhf_bench.protocol.spec import ProtocolSpec
+from interhf_bench.runner.attempt import CaseOutcome, attempt_cases
 from interhf_bench.runner.cases import build_case
-from interhf_bench.runner.sidecar import CaseRecord, Status, is_finished, read_record, write_record
-from interhf_bench.runner.timeout import CaseTimeout, time_limit
+from interhf_bench.runner.sidecar import CaseRecord, is_finished, read_record, write_record
 
 Overwrite = Literal["never", "only-missing", "always"]
 OVERWRITE_CHOICES: tuple[Overwrite, ...] = ("never", "only-missing", "always")
@@ -67,15 +64,6 @@ def needs_generation(video_path: Path, overwrite: Overwrite) -> bool:
     if overwrite == "never":
         return record is None and not video_path.exists()
     return not is_finished(video_path, record)
-
-
-def seed_everything(seed: int) -> None:
-    """Seed Python's, NumPy's and (if loaded) torch's global generators for adapters that use them."""
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.manual_seed(seed)
 
 
 def generate_videos(
@@ -153,52 +141,31 @@ def _generate_batch(
 ) -> list[CaseRecord]:
     """Run the adapter on one batch and write the valid outputs; one record per case."""
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    name = adapter.meta.name
+    return [
+        _write_and_record(outcome, videos_dir, adapter.meta.name, started, rank)
+        for outcome in attempt_cases(adapter, cases, timeout)
+    ]
 
-    def record(case: Case, status: Status, **fields: object) -> CaseRecord:
-        return CaseRecord(
-            video_id=case.video_id,
-            method=name,
-            status=status,
-            seed=case.seed,
-            started=started,
-            rank=rank,
-            **fields,
-        )
 
-    begin = time.perf_counter()
-    try:
-        seed_everything(cases[0].seed)
-        with time_limit(timeout * len(cases) if timeout else None):
-            outputs = adapter.generate_batch(cases) if len(cases) > 1 else [adapter.generate(cases[0])]
-    except CaseTimeout as exc:
-        return [record(case, "timeout", error=str(exc)) for case in cases]
-    except Exception as exc:
-        trace = traceback.format_exc(limit=20)
-        return [
-            record(case, "failed", error=f"{type(exc).__name__}: {exc}", traceback=trace) for case in cases
-        ]
-    seconds = (time.perf_counter() - begin) / len(cases)
-    if len(outputs) != len(cases):
-        problem = f"adapter {name!r} returned {len(outputs)} videos for {len(cases)} cases"
-        return [record(case, "failed", error=problem) for case in cases]
-    records = []
-    for case, frames in zip(cases, outputs, strict=True):
-        try:
-            frames = check_output(name, case, frames)
-        except AdapterOutputError as exc:
-            records.append(record(case, "failed", error=str(exc), generate_seconds=seconds))
-            continue
+def _write_and_record(
+    outcome: CaseOutcome, videos_dir: Path, method: str, started: str, rank: int
+) -> CaseRecord:
+    """Write a valid output's video; the case's record either way."""
+    case = outcome.case
+    fields: dict[str, object] = {"error": outcome.error, "traceback": outcome.traceback}
+    if outcome.exception is None and outcome.status != "timeout":
+        fields["generate_seconds"] = outcome.seconds
+    if outcome.frames is not None:
         write_start = time.perf_counter()
         path = videos_dir / f"{case.video_id}.mp4"
-        write_video(path, frames, case.fps)
-        records.append(
-            record(
-                case,
-                "ok",
-                generate_seconds=seconds,
-                write_seconds=time.perf_counter() - write_start,
-                video_sha256=sha256_file(path),
-            )
-        )
-    return records
+        write_video(path, outcome.frames, case.fps)
+        fields.update(write_seconds=time.perf_counter() - write_start, video_sha256=sha256_file(path))
+    return CaseRecord(
+        video_id=case.video_id,
+        method=method,
+        status=outcome.status,
+        seed=case.seed,
+        started=started,
+        rank=rank,
+        **fields,
+    )

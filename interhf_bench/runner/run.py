@@ -119,7 +119,7 @@ def ensure_embedded_dataset(group: ProcessGroup, progress: bool) -> Path:
 
 def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
     """Generate (resuming) and, with ``score``, score and write ``metrics.json`` and ``run_meta.json``."""
-    from interhf_bench.cli.data import protocol_for
+    from interhf_bench.data.info import protocol_for
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     begin = time.perf_counter()

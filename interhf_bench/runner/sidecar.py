@@ -8,31 +8,13 @@ a resumed run detect a video that was changed or damaged since, and make it agai
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from interhf_bench.io.files import sha256_file, write_text_atomic
+from interhf_bench.results.case_record import CaseRecord, Status
 
-Status = Literal["ok", "failed", "timeout"]
-
-
-class CaseRecord(BaseModel):
-    """One case's outcome."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    video_id: str
-    method: str
-    status: Status
-    seed: int
-    started: str
-    generate_seconds: float | None = None
-    write_seconds: float | None = None
-    video_sha256: str | None = None
-    error: str | None = None
-    traceback: str | None = None
-    rank: int = 0
+__all__ = ["CaseRecord", "Status", "is_finished", "read_record", "write_record"]
 
 
 def record_path(video_path: Path) -> Path:

@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 
 from interhf_bench.adapters.api import Adapter, Case
-from interhf_bench.adapters.check import (
+from interhf_bench.adapters.pose_warp import PoseWarp
+from interhf_bench.adapters.reference import CopyReference
+from interhf_bench.cli import main
+from interhf_bench.pose.masks import hand_mask
+from interhf_bench.protocol.spec import INTERHF_MINI_V1
+from interhf_bench.runner.check import (
     CheckResult,
     all_passed,
     check_adapter,
@@ -18,11 +23,6 @@ from interhf_bench.adapters.check import (
     synthetic_cases,
     synthetic_protocol,
 )
-from interhf_bench.adapters.pose_warp import PoseWarp
-from interhf_bench.adapters.reference import CopyReference
-from interhf_bench.cli import main
-from interhf_bench.pose.masks import hand_mask
-from interhf_bench.protocol.spec import INTERHF_MINI_V1
 from tests.conftest import TINY
 
 # Adapters that misbehave on purpose, each in its own way; loaded with --include.

@@ -12,10 +12,10 @@ from interanimate.ablations import LABELS, VARIANTS, variant_switches
 from interanimate.adapter import SHIPPED_CHECKPOINT, InterAnimate, InterAnimateSettings
 from interanimate.pipeline import InterAnimatePipeline
 from interanimate.presets import tiny_components
-from interhf_bench.adapters.check import all_passed, check_adapter, format_report, synthetic_cases
 from interhf_bench.adapters.registry import MethodRegistry
 from interhf_bench.cli import main
 from interhf_bench.protocol import get_protocol
+from interhf_bench.runner.check import all_passed, check_adapter, format_report, synthetic_cases
 from interhf_bench.synth.build import synthesize_dataset
 
 FAST = {"num_inference_steps": 1, "tile_size": 4, "tile_overlap": 1}

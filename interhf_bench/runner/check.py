@@ -22,8 +22,9 @@ from typing import Literal
 
 import numpy as np
 
-from interhf_bench.adapters.api import Adapter, AdapterOutputError, Case, check_output
+from interhf_bench.adapters.api import Adapter, Case
 from interhf_bench.protocol.spec import ProtocolSpec
+from interhf_bench.runner.attempt import CaseOutcome, attempt_cases
 
 Status = Literal["pass", "fail", "info", "skip"]
 CHECKS_AFTER_SETUP = ("output", "determinism", "seed", "pose", "video round trip", "speed")
@@ -118,19 +119,19 @@ def _check_setup(adapter: Adapter, device: str) -> CheckResult:
 
 def _attempt(adapter: Adapter, case: Case) -> _Attempt:
     """Generate ``case`` as the runner does: global generators seeded with the case's seed first."""
-    from interhf_bench.runner.generate import seed_everything
+    outcome = attempt_cases(adapter, [case])[0]
+    if outcome.frames is not None:
+        return _Attempt(outcome.frames, outcome.seconds)
+    return _Attempt(None, outcome.seconds, f"case {case.video_id}: {_reason(outcome)}")
 
-    seed_everything(case.seed)
-    start = time.perf_counter()
-    try:
-        frames = adapter.generate(case)
-    except Exception as exc:
-        return _Attempt(None, time.perf_counter() - start, f"case {case.video_id}: {_error(exc)}")
-    seconds = time.perf_counter() - start
-    try:
-        return _Attempt(check_output(adapter.meta.name, case, frames), seconds)
-    except AdapterOutputError as exc:
-        return _Attempt(None, seconds, f"case {case.video_id}: {exc.problem}")
+
+def _reason(outcome: CaseOutcome) -> str:
+    """Why a case has no valid frames: the refused output's problem, or the error and where it arose."""
+    if outcome.problem is not None:
+        return outcome.problem
+    if outcome.exception is not None:
+        return _error(outcome.exception)
+    return outcome.error or outcome.status
 
 
 def _check_outputs(cases: Sequence[Case], attempts: Sequence[_Attempt]) -> CheckResult:
@@ -215,20 +216,14 @@ def pose_moved_region(case: Case) -> np.ndarray:
 
 def _check_batch(adapter: Adapter, cases: Sequence[Case], outputs: Sequence[np.ndarray]) -> CheckResult:
     """``generate_batch`` must give one valid output per case; equality with single runs is reported."""
-    from interhf_bench.runner.generate import seed_everything
-
     batch = list(cases[: adapter.batch_size])
-    seed_everything(batch[0].seed)
-    try:
-        results = adapter.generate_batch(batch)
-    except Exception as exc:
-        return CheckResult("batch", "fail", _error(exc))
-    if len(results) != len(batch):
-        return CheckResult("batch", "fail", f"{len(results)} outputs for {len(batch)} cases")
-    try:
-        checked = [check_output(adapter.meta.name, c, f) for c, f in zip(batch, results, strict=True)]
-    except AdapterOutputError as exc:
-        return CheckResult("batch", "fail", f"case {exc.video_id}: {exc.problem}")
+    results = attempt_cases(adapter, batch)
+    refused = [outcome for outcome in results if outcome.frames is None]
+    if refused:
+        first = refused[0]
+        where = f"case {first.case.video_id}: " if first.problem is not None else ""
+        return CheckResult("batch", "fail", where + _reason(first))
+    checked = [outcome.frames for outcome in results]
     same = all(np.array_equal(a, b) for a, b in zip(checked, outputs, strict=False))
     detail = f"{len(batch)} cases in one batch: valid, " + (
         "same frames as one by one" if same else "frames differ from one by one (batching changes results)"

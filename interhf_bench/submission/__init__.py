@@ -1,0 +1,1 @@
+"""Checking third-party submissions before their numbers are trusted."""
