@@ -82,11 +82,10 @@ def train_variants(
     config_path: str, overrides: list[str], variants: list[str], out: Path, progress: bool
 ) -> dict[str, Path]:
     """Train every variant from one config; the first variant's tiny VAE is reused by the others."""
-    from interanimate.cli import _parse_overrides
-    from interanimate.training.config import load_config
+    from interanimate.training.config import load_config, parse_overrides
     from interanimate.training.loop import train
 
-    base = load_config(config_path, _parse_overrides(overrides))
+    base = load_config(config_path, parse_overrides(overrides))
     checkpoints: dict[str, Path] = {}
     shared_vae: Path | None = None
     for variant in variants:

@@ -8,15 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-
-def _parse_overrides(pairs: Sequence[str], option: str = "--set") -> dict[str, Any]:
-    """``key=value`` pairs, values read as YAML scalars (``steps=100``, ``model.use_id=false``)."""
-    from interhf_bench.runner.run import parse_method_args
-
-    return {key: yaml.safe_load(value) for key, value in parse_method_args(list(pairs), option).items()}
-
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -33,10 +24,10 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from interanimate.training.config import load_config
+    from interanimate.training.config import load_config, parse_overrides
     from interanimate.training.loop import train, train_vae_only
 
-    config = load_config(args.config, _parse_overrides(args.set))
+    config = load_config(args.config, parse_overrides(args.set))
     if args.vae_only:
         print(f"autoencoder: {train_vae_only(config, progress=not args.no_progress)}")
         return 0
@@ -84,11 +75,12 @@ def run_export(args: argparse.Namespace) -> int:
     import torch
 
     from interanimate.pipeline import CHECKPOINT_INFO, InterAnimatePipeline
+    from interanimate.training.config import parse_overrides
 
     pipeline = InterAnimatePipeline.from_checkpoint(args.checkpoint)
     pipeline.to(dtype=getattr(torch, args.dtype))
     info = json.loads((args.checkpoint / CHECKPOINT_INFO).read_text())
-    info["inference"] = {**info.get("inference", {}), **_parse_overrides(args.inference, "--inference")}
+    info["inference"] = {**info.get("inference", {}), **parse_overrides(args.inference, "--inference")}
     pipeline.save_checkpoint(args.destination, shippable_info(info, args.checkpoint))
     print(f"exported {args.checkpoint} to {args.destination} ({args.dtype})")
     return 0

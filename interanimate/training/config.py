@@ -1,12 +1,16 @@
-"""The training configuration: one YAML file holds every value of a run (spec section 3.10).
+"""The training configuration: one YAML file holds every value of a run
+(docs/interanimate.md#training-phases-and-configs).
 
 Model switches (``model:``) are InterAnimate's config values, including the four ablation switches;
 the rest are optimisation, data and conditioning values. ``interanimate/configs/`` has the paper's
 setting (8 GPUs, 50K steps, lr 1e-5, batch 1 per GPU, 16 frames at 640x384) and the tiny CPU setting.
+:class:`VaePhaseConfig` is the autoencoder phase's own view of the ``vae_*`` values, and
+:func:`parse_overrides` reads the ``key=value`` overrides of the command line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -67,7 +71,7 @@ class TrainConfig(BaseModel):
     amplification: Literal["max", "additive"] = "max"
     p_mean: float = 0.7
     p_std: float = 1.6
-    # conditioning (spec 3.10)
+    # conditioning: dropout bands and SVD's micro-conditioning (interanimate/conditioning.py)
     conditioning_dropout: float = Field(0.1, ge=0, le=1 / 3)
     noise_aug_strength: float = 0.02
     fps: int = 7
@@ -125,6 +129,49 @@ class TrainConfig(BaseModel):
                 f"min_learning_rate ({self.min_learning_rate}) is above learning_rate ({self.learning_rate})"
             )
         return self
+
+    def vae_phase(self) -> VaePhaseConfig:
+        """The autoencoder phase's values (``vae_*`` and the run's seed)."""
+        return VaePhaseConfig(
+            steps=self.vae_steps,
+            batch_size=self.vae_batch_size,
+            learning_rate=self.vae_learning_rate,
+            min_learning_rate=self.vae_min_learning_rate,
+            clip_length=self.vae_clip_length,
+            kl_weight=self.vae_kl_weight,
+            mixed_precision=self.vae_mixed_precision,
+            ssim_weight=self.vae_ssim_weight,
+            crop=self.vae_crop,
+            deterministic=self.vae_deterministic,
+            seed=self.seed,
+        )
+
+
+class VaePhaseConfig(BaseModel):
+    """What ``training.vae.train_vae`` needs: the ``vae_*`` values of :class:`TrainConfig` without their
+    prefix (see their descriptions there), the run's seed and how often the phase saves its state."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    steps: int = Field(ge=0, description="train up to this many steps (a resumed phase runs the rest)")
+    batch_size: int = Field(1, ge=1)
+    learning_rate: float = 1e-3
+    min_learning_rate: float | None = None
+    clip_length: int | None = Field(None, ge=1)
+    kl_weight: float = 1e-6
+    mixed_precision: Literal["no", "bf16"] = "no"
+    ssim_weight: float = Field(0.0, ge=0)
+    crop: int | None = None
+    deterministic: bool = False
+    seed: int = 0
+    save_every: int = Field(250, ge=1, description="save the resumable state every this many steps")
+
+
+def parse_overrides(pairs: Sequence[str], option: str = "--set") -> dict[str, Any]:
+    """``key=value`` pairs, values read as YAML scalars (``steps=100``, ``model.use_id=false``)."""
+    from interhf_bench.runner.run import parse_method_args
+
+    return {key: yaml.safe_load(value) for key, value in parse_method_args(list(pairs), option).items()}
 
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> TrainConfig:

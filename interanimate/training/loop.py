@@ -1,4 +1,4 @@
-"""``interanimate train``: the accelerate training loop (spec sections 3.7-3.10).
+"""``interanimate train``: the accelerate training loop (docs/interanimate.md#training-phases-and-configs).
 
 Multi-GPU data parallel and mixed precision come from accelerate (``accelerate launch``); gradient
 checkpointing from diffusers; gradient accumulation, checkpoints every ``checkpoint_every`` steps and
@@ -16,7 +16,9 @@ import logging
 import shutil
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import torch
 from accelerate import Accelerator
@@ -135,17 +137,7 @@ def _vae_phase(
     train_vae(
         components.vae,
         dataset,
-        steps=config.vae_steps,
-        batch_size=config.vae_batch_size,
-        learning_rate=config.vae_learning_rate,
-        min_learning_rate=config.vae_min_learning_rate,
-        kl_weight=config.vae_kl_weight,
-        seed=config.seed,
-        crop=config.vae_crop,
-        clip_length=config.vae_clip_length,
-        deterministic=config.vae_deterministic,
-        ssim_weight=config.vae_ssim_weight,
-        autocast_dtype=torch.bfloat16 if config.vae_mixed_precision == "bf16" else None,
+        config.vae_phase(),
         state_path=state_path,
         log_path=output / LOG,
         progress=progress,
@@ -191,13 +183,100 @@ def train_vae_only(config: TrainConfig, *, progress: bool = True) -> Path:
     return output / "vae"
 
 
+# -- the InterAnimate phase ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """What one call of :func:`train` trains with; built by :func:`_setup`."""
+
+    config: TrainConfig
+    output: Path
+    accelerator: Accelerator
+    components: Components
+    dataset: InteractionClips
+    model: torch.nn.Module  # as accelerate prepared it
+    unwrapped: InterAnimateModel
+    parameters: list[torch.nn.Parameter]
+    optimizer: torch.optim.Optimizer
+    lr_schedule: torch.optim.lr_scheduler.LRScheduler
+    loader: DataLoader
+    weight_dtype: torch.dtype
+    ema: EMAModel | None
+
+
 def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None = None) -> Path:
     """Train (resuming from the latest checkpoint in ``output_dir``); returns the final checkpoint folder.
 
     ``stop_after`` ends the run after that many steps of this call (tests, time-boxed jobs); the run
     resumes from there next time.
     """
+    run = _setup(config, progress)
+    step = _resume(run)
+    batches = _batch_stream(run, step)
+    end = config.steps if stop_after is None else min(config.steps, step + stop_after)
+    main = run.accelerator.is_main_process
+    bar = tqdm(total=config.steps, initial=step, desc="train", disable=not (progress and main))
+    log = (run.output / LOG).open("a") if main else None
+    started = time.perf_counter()  # records carry seconds since this call's first step: throughput
+    while step < end:
+        losses = _optimisation_step(run, batches, step)
+        step += 1
+        bar.update()
+        if log is not None and (step % config.log_every == 0 or step == end):
+            _log_step(log, bar, _log_record(run, step, losses, started))
+        if step % config.checkpoint_every == 0 or step == end:
+            _save_checkpoint(run, step)
+    bar.close()
+    if log is not None:
+        log.close()
+    final = run.output / FINAL
+    if step >= config.steps and main:
+        _export(run, step, final)
+    run.accelerator.wait_for_everyone()
+    return final
+
+
+def _setup(config: TrainConfig, progress: bool) -> _Run:
+    """Accelerator, networks (after the VAE phase), optimiser, schedule, data and moving average."""
     output = Path(config.output_dir)
+    accelerator = _accelerator(config, output)
+    set_seed(config.seed)
+    components, dataset = _frozen_components(config, accelerator, output, progress)
+    parameters = set_trainable(components.model, config.trainable_unet)
+    if config.gradient_checkpointing:
+        components.model.unet.enable_gradient_checkpointing()
+    optimizer = _optimizer(config, parameters)
+    lr_schedule = _lr_schedule(config, optimizer, accelerator.num_processes)
+    model, optimizer, loader, lr_schedule = accelerator.prepare(
+        components.model, optimizer, _loader(config, dataset), lr_schedule
+    )
+    weight_dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(config.mixed_precision, torch.float32)
+    components.vae.to(accelerator.device, dtype=weight_dtype)
+    components.image_encoder.to(accelerator.device, dtype=weight_dtype)
+    ema = None
+    if config.ema_decay is not None:  # saved and resumed with the checkpoints
+        ema = EMAModel(parameters, decay=config.ema_decay, use_ema_warmup=True, power=2 / 3)
+        accelerator.register_for_checkpointing(ema)
+    return _Run(
+        config=config,
+        output=output,
+        accelerator=accelerator,
+        components=components,
+        dataset=dataset,
+        model=model,
+        unwrapped=accelerator.unwrap_model(model),
+        parameters=parameters,
+        optimizer=optimizer,
+        lr_schedule=lr_schedule,
+        loader=loader,
+        weight_dtype=weight_dtype,
+        ema=ema,
+    )
+
+
+def _accelerator(config: TrainConfig, output: Path) -> Accelerator:
+    """The accelerator; the main process creates ``output`` and records the config there."""
     accelerator = Accelerator(
         mixed_precision=config.mixed_precision,
         gradient_accumulation_steps=config.gradient_accumulation_steps,
@@ -207,35 +286,49 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
     if accelerator.is_main_process:
         output.mkdir(parents=True, exist_ok=True)
         (output / "train_config.json").write_text(config.model_dump_json(indent=2) + "\n")
-    set_seed(config.seed)
+    return accelerator
+
+
+def _frozen_components(
+    config: TrainConfig, accelerator: Accelerator, output: Path, progress: bool
+) -> tuple[Components, InteractionClips]:
+    """The networks (MimicMotion's weights loaded, the tiny VAE trained first) with VAE and CLIP frozen,
+    and the training clips."""
     components = _components(config)
-    model = components.model
     if config.mimicmotion_checkpoint:
-        model.load_mimicmotion_state(
+        components.model.load_mimicmotion_state(
             torch.load(config.mimicmotion_checkpoint, map_location="cpu", weights_only=True)
         )
     dataset = _training_clips(config)
-    if config.vae_steps:
+    if config.vae_steps:  # the main process trains or loads the VAE; the others then load it
         if accelerator.is_main_process:
             _vae_phase(config, components, dataset, output, progress)
         accelerator.wait_for_everyone()
         if not accelerator.is_main_process:
             _vae_phase(config, components, dataset, output, False)
-    vae, image_encoder = components.vae, components.image_encoder
-    vae.requires_grad_(False).eval()
-    image_encoder.requires_grad_(False).eval()
-    parameters = set_trainable(model, config.trainable_unet)
-    if config.gradient_checkpointing:
-        model.unet.enable_gradient_checkpointing()
-    optimizer = torch.optim.AdamW(
+    components.vae.requires_grad_(False).eval()
+    components.image_encoder.requires_grad_(False).eval()
+    return components, dataset
+
+
+def _optimizer(config: TrainConfig, parameters: list[torch.nn.Parameter]) -> torch.optim.Optimizer:
+    return torch.optim.AdamW(
         parameters,
         lr=config.learning_rate,
         betas=(config.adam_beta1, config.adam_beta2),
         weight_decay=config.weight_decay,
         eps=config.adam_epsilon,
     )
-    # accelerate steps a prepared schedule once per process and optimiser step: count in steps x processes
-    processes = accelerator.num_processes
+
+
+def _lr_schedule(
+    config: TrainConfig, optimizer: torch.optim.Optimizer, processes: int
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """Warm-up, constant, then the final cosine (``schedule.diffusion_rate_factor``).
+
+    accelerate steps a prepared schedule once per process and optimiser step: it counts in steps x
+    processes.
+    """
     rate_factor = functools.partial(
         diffusion_rate_factor,
         steps=config.steps * processes,
@@ -243,8 +336,11 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
         decay_steps=config.lr_decay_steps * processes,
         min_factor=config.min_learning_rate / config.learning_rate if config.learning_rate else 1.0,
     )
-    lr_schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, rate_factor)
-    loader = DataLoader(
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, rate_factor)
+
+
+def _loader(config: TrainConfig, dataset: InteractionClips) -> DataLoader:
+    return DataLoader(
         dataset,
         batch_size=config.batch_size,
         shuffle=True,
@@ -252,97 +348,32 @@ def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None 
         drop_last=True,
         generator=torch.Generator().manual_seed(config.seed),
     )
-    model, optimizer, loader, lr_schedule = accelerator.prepare(model, optimizer, loader, lr_schedule)
-    weight_dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(config.mixed_precision, torch.float32)
-    vae.to(accelerator.device, dtype=weight_dtype)
-    image_encoder.to(accelerator.device, dtype=weight_dtype)
-    ema = None
-    if config.ema_decay is not None:  # saved and resumed with the checkpoints
-        ema = EMAModel(parameters, decay=config.ema_decay, use_ema_warmup=True, power=2 / 3)
-        accelerator.register_for_checkpointing(ema)
 
+
+def _resume(run: _Run) -> int:
+    """Load the latest checkpoint of ``output_dir`` when there is one; returns the step to continue from.
+
+    Log records written after that step (by a run killed between two saves) are dropped.
+    """
     step = 0
-    latest = _latest_checkpoint(output)
+    latest = _latest_checkpoint(run.output)
     if latest is not None:
-        _check_ema_state(latest[0], ema)
-        accelerator.load_state(str(latest[0]))
+        _check_ema_state(latest[0], run.ema)
+        run.accelerator.load_state(str(latest[0]))
         step = latest[1]
         logger.info("resumed from %s", latest[0])
-    if accelerator.is_main_process:
-        drop_records_after(output / LOG, "train", step)
-    batches_per_epoch = max(1, len(loader))
-    epoch, skip = divmod(step * config.gradient_accumulation_steps, batches_per_epoch)
-    if skip:  # finish the interrupted epoch, then whole epochs again
-        batches = _resumed_batches(accelerator, loader, skip, dataset, epoch)
-    else:
-        batches = _batches(loader, dataset, epoch)
+    if run.accelerator.is_main_process:
+        drop_records_after(run.output / LOG, "train", step)
+    return step
 
-    unwrapped: InterAnimateModel = accelerator.unwrap_model(model)
-    end = config.steps if stop_after is None else min(config.steps, step + stop_after)
-    bar = tqdm(
-        total=config.steps, initial=step, desc="train", disable=not (progress and accelerator.is_main_process)
-    )
-    log = (output / LOG).open("a") if accelerator.is_main_process else None
-    started = time.perf_counter()  # records carry seconds since this call's first step: throughput
-    while step < end:
-        for _ in range(config.gradient_accumulation_steps):
-            batch = next(batches)
-            with accelerator.accumulate(model):
-                generator = step_generator(config.seed, step, accelerator.process_index)
-                diffusion, orthogonality = _losses(
-                    config, unwrapped, model, vae, image_encoder, batch, generator, weight_dtype
-                )
-                loss = total_loss(diffusion, orthogonality, unwrapped.config.lambda_ortho)
-                accelerator.backward(loss)
-                if accelerator.sync_gradients and config.max_grad_norm:
-                    accelerator.clip_grad_norm_(parameters, config.max_grad_norm)
-                optimizer.step()
-                lr_schedule.step()
-                optimizer.zero_grad(set_to_none=True)
-        if ema is not None:
-            ema.step(parameters)
-        step += 1
-        bar.update()
-        if log is not None and (step % config.log_every == 0 or step == end):
-            record = {
-                "phase": "train",
-                "step": step,
-                "loss": loss.item(),
-                "diffusion": diffusion.item(),
-                "orthogonality": orthogonality.item(),
-                "perplexity": unwrapped.code_perplexity(),
-                "lr": lr_schedule.get_last_lr()[0],
-                "seconds": round(time.perf_counter() - started, 3),
-            }
-            log.write(json.dumps(record) + "\n")
-            log.flush()
-            bar.set_postfix(loss=f"{record['loss']:.4f}", ortho=f"{record['orthogonality']:.4f}")
-        if step % config.checkpoint_every == 0 or step == end:
-            accelerator.save_state(str(output / CHECKPOINTS / f"step-{step:06d}"))
-            if accelerator.is_main_process:
-                _prune(output, config.keep_checkpoints)
-    bar.close()
-    if log is not None:
-        log.close()
-    final = output / FINAL
-    if step >= config.steps and accelerator.is_main_process:
-        if ema is not None:
-            ema.copy_to(parameters)
-        pipeline = InterAnimatePipeline(
-            unwrapped.float(), vae.float(), image_encoder.float(), components.scheduler
-        )
-        model_config = {key: value for key, value in unwrapped.config.items() if not key.startswith("_")}
-        info = {
-            "trained_steps": step,
-            "preset": config.preset,
-            "variant": variant_of(model_config),
-            "model_config": {key: value for key, value in model_config.items() if key != "unet_config"},
-            "train_config": config.model_dump(mode="json"),
-            "inference": config.inference,
-        }
-        pipeline.save_checkpoint(final, info)
-    accelerator.wait_for_everyone()
-    return final
+
+def _batch_stream(run: _Run, step: int) -> Iterator[dict[str, torch.Tensor]]:
+    """The batches from ``step`` on: the rest of the interrupted epoch, then whole epochs."""
+    batches_per_epoch = max(1, len(run.loader))
+    epoch, skip = divmod(step * run.config.gradient_accumulation_steps, batches_per_epoch)
+    if skip:
+        return _resumed_batches(run.accelerator, run.loader, skip, run.dataset, epoch)
+    return _batches(run.loader, run.dataset, epoch)
 
 
 def _resumed_batches(
@@ -351,6 +382,82 @@ def _resumed_batches(
     _set_epoch(loader, dataset, epoch)
     yield from accelerator.skip_first_batches(loader, skip)
     yield from _batches(loader, dataset, epoch + 1)
+
+
+def _optimisation_step(
+    run: _Run, batches: Iterator[dict[str, torch.Tensor]], step: int
+) -> dict[str, torch.Tensor]:
+    """One optimiser step (``gradient_accumulation_steps`` batches) and the moving average's update;
+    returns the last batch's ``loss``, ``diffusion`` and ``orthogonality``."""
+    config, accelerator = run.config, run.accelerator
+    vae, image_encoder = run.components.vae, run.components.image_encoder
+    for _ in range(config.gradient_accumulation_steps):
+        batch = next(batches)
+        with accelerator.accumulate(run.model):
+            generator = step_generator(config.seed, step, accelerator.process_index)
+            diffusion, orthogonality = _losses(
+                config, run.unwrapped, run.model, vae, image_encoder, batch, generator, run.weight_dtype
+            )
+            loss = total_loss(diffusion, orthogonality, run.unwrapped.config.lambda_ortho)
+            accelerator.backward(loss)
+            if accelerator.sync_gradients and config.max_grad_norm:
+                accelerator.clip_grad_norm_(run.parameters, config.max_grad_norm)
+            run.optimizer.step()
+            run.lr_schedule.step()
+            run.optimizer.zero_grad(set_to_none=True)
+    if run.ema is not None:
+        run.ema.step(run.parameters)
+    return {"loss": loss, "diffusion": diffusion, "orthogonality": orthogonality}
+
+
+def _log_record(run: _Run, step: int, losses: dict[str, torch.Tensor], started: float) -> dict:
+    return {
+        "phase": "train",
+        "step": step,
+        "loss": losses["loss"].item(),
+        "diffusion": losses["diffusion"].item(),
+        "orthogonality": losses["orthogonality"].item(),
+        "perplexity": run.unwrapped.code_perplexity(),
+        "lr": run.lr_schedule.get_last_lr()[0],
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def _log_step(log: IO[str], bar: tqdm, record: dict) -> None:
+    log.write(json.dumps(record) + "\n")
+    log.flush()
+    bar.set_postfix(loss=f"{record['loss']:.4f}", ortho=f"{record['orthogonality']:.4f}")
+
+
+def _save_checkpoint(run: _Run, step: int) -> None:
+    """accelerate's state (model, optimiser, schedule, moving average); the oldest beyond
+    ``keep_checkpoints`` are removed."""
+    run.accelerator.save_state(str(run.output / CHECKPOINTS / f"step-{step:06d}"))
+    if run.accelerator.is_main_process:
+        _prune(run.output, run.config.keep_checkpoints)
+
+
+def _export(run: _Run, step: int, final: Path) -> None:
+    """The trained weights (the moving average when there is one) as a pipeline checkpoint in ``final``."""
+    if run.ema is not None:
+        run.ema.copy_to(run.parameters)
+    components, unwrapped = run.components, run.unwrapped
+    pipeline = InterAnimatePipeline(
+        unwrapped.float(), components.vae.float(), components.image_encoder.float(), components.scheduler
+    )
+    model_config = {key: value for key, value in unwrapped.config.items() if not key.startswith("_")}
+    info = {
+        "trained_steps": step,
+        "preset": run.config.preset,
+        "variant": variant_of(model_config),
+        "model_config": {key: value for key, value in model_config.items() if key != "unet_config"},
+        "train_config": run.config.model_dump(mode="json"),
+        "inference": run.config.inference,
+    }
+    pipeline.save_checkpoint(final, info)
+
+
+# -- the loss of one batch ----------------------------------------------------------------------------
 
 
 def _losses(
@@ -363,20 +470,15 @@ def _losses(
     generator: torch.Generator,
     weight_dtype: torch.dtype,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(L_diff, L_o)`` of one batch (spec 3.7, 3.8, 3.10)."""
+    """``(L_diff, L_o)`` of one batch: the amplified EDM loss and the orthogonality loss
+    (docs/interanimate.md#losses), under conditioning dropout."""
     device = unwrapped.device
-    frames = batch["frames"].to(device, weight_dtype)  # (B, T, 3, H, W)
-    batch_size, clip_length = frames.shape[:2]
-    with torch.no_grad():
-        posterior = vae.encode(frames.flatten(0, 1)).latent_dist
-        clean = posterior.mode() if config.vae_deterministic else posterior.sample(generator=generator)
-        clean = (clean * vae.config.scaling_factor).view(batch_size, clip_length, *clean.shape[1:]).float()
-        reference = frames[:, 0]
-        ref_latents = reference_latents(vae, reference, config.noise_aug_strength, generator).float()
-        clip = clip_embedding(image_encoder, reference).float()
-    p = config.conditioning_dropout
+    clean, ref_latents, clip = _encode_clip(
+        config, vae, image_encoder, batch, generator, weight_dtype, device
+    )
+    batch_size = clean.shape[0]
     draw = torch.rand(batch_size, generator=generator).to(device)
-    keep_clip, keep_reference, keep_pose = conditioning_keep(draw, p)
+    keep_clip, keep_reference, keep_pose = conditioning_keep(draw, config.conditioning_dropout)
     clip = clip * keep_clip.view(-1, 1, 1)
     ref_latents = ref_latents * keep_reference.view(-1, 1, 1, 1)
     identity = batch["identity"].to(device) * keep_clip.view(-1, 1)
@@ -387,23 +489,37 @@ def _losses(
     coefficients = EdmCoefficients.from_sigma(sigma)
     model_input = torch.cat([coefficients.c_in * noisy, ref_latents.unsqueeze(1).expand_as(noisy)], dim=2)
     hand, face = batch["hand_mask"].to(device), batch["face_mask"].to(device)
-    region = (hand | face).unsqueeze(2)
     time_ids = added_time_ids(
         config.fps, config.motion_bucket_id, config.noise_aug_strength, batch_size, device, torch.float32
     )
+    pose_images, region = batch["pose_images"].to(device), (hand | face).unsqueeze(2)
     with torch.autocast(device.type, dtype=weight_dtype, enabled=weight_dtype != torch.float32):
         prediction = model(
-            model_input,
-            coefficients.c_noise,
-            clip,
-            time_ids,
-            batch["pose_images"].to(device),
-            region,
-            identity,
-            keep_pose,
+            model_input, coefficients.c_noise, clip, time_ids, pose_images, region, identity, keep_pose
         )
     denoised = coefficients.c_skip * noisy + coefficients.c_out * prediction.float()
     weights = amplification_weights(
         hand, face, tuple(clean.shape[-2:]), config.alpha_hand, config.alpha_face, config.amplification
     )
     return diffusion_loss(denoised, clean, coefficients, weights), unwrapped.orthogonality()
+
+
+@torch.no_grad()
+def _encode_clip(
+    config: TrainConfig,
+    vae: torch.nn.Module,
+    image_encoder: torch.nn.Module,
+    batch: dict[str, torch.Tensor],
+    generator: torch.Generator,
+    weight_dtype: torch.dtype,
+    device: torch.device,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The clip's scaled latents ``(B, T, C, h, w)``, its reference frame's latents and CLIP embedding."""
+    frames = batch["frames"].to(device, weight_dtype)  # (B, T, 3, H, W)
+    batch_size, clip_length = frames.shape[:2]
+    posterior = vae.encode(frames.flatten(0, 1)).latent_dist
+    clean = posterior.mode() if config.vae_deterministic else posterior.sample(generator=generator)
+    clean = (clean * vae.config.scaling_factor).view(batch_size, clip_length, *clean.shape[1:]).float()
+    reference = frames[:, 0]
+    ref_latents = reference_latents(vae, reference, config.noise_aug_strength, generator).float()
+    return clean, ref_latents, clip_embedding(image_encoder, reference).float()

@@ -15,12 +15,14 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import IO
 
 import torch
 import torch.nn.functional as F
 from diffusers import AutoencoderKLTemporalDecoder
 from tqdm.auto import tqdm
 
+from interanimate.training.config import VaePhaseConfig
 from interanimate.training.data import InteractionClips
 from interanimate.training.log import drop_records_after
 from interanimate.training.schedule import cosine_learning_rate
@@ -34,97 +36,128 @@ def _draws(seed: int, step: int) -> torch.Generator:
 def train_vae(
     vae: AutoencoderKLTemporalDecoder,
     clips: InteractionClips,
+    config: VaePhaseConfig,
     *,
-    steps: int,
-    batch_size: int,
-    learning_rate: float,
-    min_learning_rate: float | None = None,
-    kl_weight: float,
-    seed: int,
-    crop: int | None,
-    clip_length: int | None = None,
     state_path: Path,
-    deterministic: bool = False,
-    autocast_dtype: torch.dtype | None = None,
     log_path: Path,
-    ssim_weight: float = 0.0,
-    save_every: int = 250,
     progress: bool = True,
 ) -> None:
-    """Train ``vae`` in place up to ``steps`` batches, resuming from ``state_path`` when it exists.
+    """Train ``vae`` in place up to ``config.steps`` batches, resuming from ``state_path`` when it exists.
 
     Step ``n`` draws its clips, crop and posterior noise from ``(seed, n)`` alone, so a resumed phase
     continues exactly and a larger ``steps`` later extends the same run. ``clip_length`` takes that many
     consecutive frames of each clip: more videos per batch for the same cost (a from-scratch autoencoder
-    learns far faster from diverse batches than from many frames of one video). ``autocast_dtype``
-    (bfloat16) runs the forward pass in mixed precision, weights and optimiser stay float32. With
-    ``min_learning_rate`` the rate follows a cosine from ``learning_rate`` down to it over ``steps``
-    (measured: dropping 1e-3 to 3e-4 at step 750 gained 2 dB of test PSNR in the next 250 steps); the rate
-    is a function of the step and ``steps`` alone, so a resumed phase needs no scheduler state.
+    learns far faster from diverse batches than from many frames of one video). ``mixed_precision: bf16``
+    runs the forward pass under bfloat16 autocast, weights and optimiser stay float32. With
+    ``min_learning_rate`` the rate follows a cosine from ``learning_rate`` down to it over ``steps``; the
+    rate is a function of the step and ``steps`` alone, so a resumed phase needs no scheduler state.
     ``ssim_weight`` adds ``ssim_weight * (1 - SSIM)`` with the benchmark's SSIM recipe (``ssim_loss``).
     """
     vae.train()
-    optimizer = torch.optim.AdamW(vae.parameters(), lr=learning_rate, weight_decay=0.0)
-    done = 0
-    if state_path.is_file():
-        state = torch.load(state_path, map_location="cpu", weights_only=True)
-        vae.load_state_dict(state["vae"])
-        optimizer.load_state_dict(state["optimizer"])
-        done = int(state["step"])
+    optimizer = torch.optim.AdamW(vae.parameters(), lr=config.learning_rate, weight_decay=0.0)
+    done = _resume(vae, optimizer, state_path)
     drop_records_after(log_path, "vae", done)
+    steps = config.steps
     bar = tqdm(range(done, steps), initial=done, total=steps, desc="vae", disable=not progress)
     with log_path.open("a") as log:
         for step in bar:
             for group in optimizer.param_groups:
-                group["lr"] = cosine_learning_rate(step, steps, learning_rate, min_learning_rate)
-            generator = _draws(seed, step)
-            clips.epoch = step
-            picks = torch.randint(len(clips), (batch_size,), generator=generator).tolist()
-            frames = torch.stack([clips.clip_frames(index) for index in picks])
-            if clip_length is not None:  # a run of consecutive frames (position 0 is the reference)
-                start = 1 + int(torch.randint(frames.shape[1] - clip_length, (1,), generator=generator))
-                frames = frames[:, start : start + clip_length]
-            num_frames = frames.shape[1]
-            if crop is not None:  # one random window per batch, the same in every frame of a clip
-                top = int(torch.randint(frames.shape[-2] - crop + 1, (1,), generator=generator))
-                left = int(torch.randint(frames.shape[-1] - crop + 1, (1,), generator=generator))
-                frames = frames[..., top : top + crop, left : left + crop]
-            pixels = frames.flatten(0, 1).to(vae.device)
-            with torch.autocast(vae.device.type, dtype=autocast_dtype, enabled=autocast_dtype is not None):
-                posterior = vae.encode(pixels).latent_dist
-                latents = posterior.mode() if deterministic else posterior.sample(generator=generator)
-                reconstruction = vae.decode(latents, num_frames=num_frames).sample.float()
-            l1 = F.l1_loss(reconstruction, pixels)
-            mse = F.mse_loss(reconstruction, pixels)
-            kl = posterior.kl().mean()
-            loss = l1 + mse + kl_weight * kl
-            structural = ssim(reconstruction, pixels) if ssim_weight else None
-            if structural is not None:
-                loss = loss + ssim_weight * (1 - structural)
-            if not torch.isfinite(loss):
+                group["lr"] = cosine_learning_rate(
+                    step, steps, config.learning_rate, config.min_learning_rate
+                )
+            generator = _draws(config.seed, step)
+            pixels, num_frames = _batch_pixels(clips, config, step, generator, vae.device)
+            losses = _reconstruction_losses(vae, pixels, num_frames, config, generator)
+            if not torch.isfinite(losses["loss"]):
                 raise FloatingPointError(
                     f"VAE phase: non-finite loss at step {step + 1}; the last good state is in {state_path} "
                     "(lower vae_learning_rate, or train in float32 with vae_mixed_precision: no)"
                 )
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            losses["loss"].backward()
             optimizer.step()
             if (step + 1) % 25 == 0 or step == steps - 1:
-                l1_value, mse_value, kl_value = l1.item(), mse.item(), kl.item()
-                psnr = 10 * math.log10(4.0 / max(mse_value, 1e-10))  # pixels span [-1, 1]: peak-to-peak 2
-                bar.set_postfix(l1=f"{l1_value:.4f}", psnr=f"{psnr:.1f}")
-                record = {"phase": "vae", "step": step + 1, "l1": l1_value, "mse": mse_value, "kl": kl_value}
-                record["lr"] = optimizer.param_groups[0]["lr"]
-                if structural is not None:
-                    record["ssim"] = structural.item()
-                log.write(json.dumps({**record, "psnr": psnr}) + "\n")
-                log.flush()
-            if (step + 1) % save_every == 0 or step == steps - 1:
-                state = {"vae": vae.state_dict(), "optimizer": optimizer.state_dict(), "step": step + 1}
-                torch.save(state, state_path.with_suffix(".tmp"))
-                state_path.with_suffix(".tmp").replace(state_path)
+                _log_step(log, bar, step + 1, losses, optimizer.param_groups[0]["lr"])
+            if (step + 1) % config.save_every == 0 or step == steps - 1:
+                _save_state(vae, optimizer, step + 1, state_path)
     vae.eval()
     vae.requires_grad_(False)
+
+
+def _resume(vae: AutoencoderKLTemporalDecoder, optimizer: torch.optim.Optimizer, state_path: Path) -> int:
+    """Load the saved phase state when there is one; returns the steps already done."""
+    if not state_path.is_file():
+        return 0
+    state = torch.load(state_path, map_location="cpu", weights_only=True)
+    vae.load_state_dict(state["vae"])
+    optimizer.load_state_dict(state["optimizer"])
+    return int(state["step"])
+
+
+def _save_state(
+    vae: AutoencoderKLTemporalDecoder, optimizer: torch.optim.Optimizer, step: int, state_path: Path
+) -> None:
+    state = {"vae": vae.state_dict(), "optimizer": optimizer.state_dict(), "step": step}
+    torch.save(state, state_path.with_suffix(".tmp"))
+    state_path.with_suffix(".tmp").replace(state_path)
+
+
+def _batch_pixels(
+    clips: InteractionClips,
+    config: VaePhaseConfig,
+    step: int,
+    generator: torch.Generator,
+    device: torch.device,
+) -> tuple[torch.Tensor, int]:
+    """Step ``step``'s clips as ``(B * frames, 3, H, W)`` pixels, and the frames per clip."""
+    clips.epoch = step
+    picks = torch.randint(len(clips), (config.batch_size,), generator=generator).tolist()
+    frames = torch.stack([clips.clip_frames(index) for index in picks])
+    if config.clip_length is not None:  # a run of consecutive frames (position 0 is the reference)
+        start = 1 + int(torch.randint(frames.shape[1] - config.clip_length, (1,), generator=generator))
+        frames = frames[:, start : start + config.clip_length]
+    crop = config.crop
+    if crop is not None:  # one random window per batch, the same in every frame of a clip
+        top = int(torch.randint(frames.shape[-2] - crop + 1, (1,), generator=generator))
+        left = int(torch.randint(frames.shape[-1] - crop + 1, (1,), generator=generator))
+        frames = frames[..., top : top + crop, left : left + crop]
+    return frames.flatten(0, 1).to(device), frames.shape[1]
+
+
+def _reconstruction_losses(
+    vae: AutoencoderKLTemporalDecoder,
+    pixels: torch.Tensor,
+    num_frames: int,
+    config: VaePhaseConfig,
+    generator: torch.Generator,
+) -> dict[str, torch.Tensor]:
+    """``loss`` = L1 + MSE + ``kl_weight`` KL (+ ``ssim_weight`` (1 - SSIM)), with its terms."""
+    autocast_dtype = torch.bfloat16 if config.mixed_precision == "bf16" else None
+    with torch.autocast(vae.device.type, dtype=autocast_dtype, enabled=autocast_dtype is not None):
+        posterior = vae.encode(pixels).latent_dist
+        latents = posterior.mode() if config.deterministic else posterior.sample(generator=generator)
+        reconstruction = vae.decode(latents, num_frames=num_frames).sample.float()
+    terms = {
+        "l1": F.l1_loss(reconstruction, pixels),
+        "mse": F.mse_loss(reconstruction, pixels),
+        "kl": posterior.kl().mean(),
+    }
+    loss = terms["l1"] + terms["mse"] + config.kl_weight * terms["kl"]
+    if config.ssim_weight:
+        terms["ssim"] = ssim(reconstruction, pixels)
+        loss = loss + config.ssim_weight * (1 - terms["ssim"])
+    return {"loss": loss, **terms}
+
+
+def _log_step(log: IO[str], bar: tqdm, step: int, losses: dict[str, torch.Tensor], rate: float) -> None:
+    l1_value, mse_value, kl_value = losses["l1"].item(), losses["mse"].item(), losses["kl"].item()
+    psnr = 10 * math.log10(4.0 / max(mse_value, 1e-10))  # pixels span [-1, 1]: peak-to-peak 2
+    bar.set_postfix(l1=f"{l1_value:.4f}", psnr=f"{psnr:.1f}")
+    record = {"phase": "vae", "step": step, "l1": l1_value, "mse": mse_value, "kl": kl_value, "lr": rate}
+    if "ssim" in losses:
+        record["ssim"] = losses["ssim"].item()
+    log.write(json.dumps({**record, "psnr": psnr}) + "\n")
+    log.flush()
 
 
 @torch.no_grad()

@@ -1,4 +1,4 @@
-"""Training (spec 3.7-3.10): a few steps reduce the loss; the loop logs, checkpoints and resumes."""
+"""Training: a few steps reduce the loss; the loop logs, checkpoints and resumes."""
 
 from __future__ import annotations
 
@@ -135,6 +135,7 @@ def test_vae_phase_trains_on_runs_of_frames_and_stops_on_non_finite_loss(train_s
     from diffusers import AutoencoderKLTemporalDecoder
 
     from interanimate.presets import TINY_VAE
+    from interanimate.training.config import VaePhaseConfig
     from interanimate.training.vae import train_vae
 
     clips = InteractionClips(train_set, clip_length=4)
@@ -148,15 +149,16 @@ def test_vae_phase_trains_on_runs_of_frames_and_stops_on_non_finite_loss(train_s
 
     vae.decode = recording_decode
     state, log = tmp_path / "vae_state.pt", tmp_path / "log.jsonl"
-    common = dict(batch_size=2, kl_weight=1e-6, seed=0, crop=None, deterministic=True, progress=False)
-    common["log_path"] = log
-    train_vae(vae, clips, steps=1, learning_rate=1e-3, clip_length=3, state_path=state, **common)
+    common = dict(batch_size=2, kl_weight=1e-6, seed=0, crop=None, deterministic=True)
+    phase = VaePhaseConfig(steps=1, learning_rate=1e-3, clip_length=3, **common)
+    train_vae(vae, clips, phase, state_path=state, log_path=log, progress=False)
     assert seen == [(6, 3)]  # two videos, three consecutive frames each, decoded as 3-frame clips
     assert torch.load(state, weights_only=True)["step"] == 1
     vae.requires_grad_(True)
     with pytest.raises(FloatingPointError, match=r"non-finite loss at step \d+; the last good state is in"):
         diverging = tmp_path / "diverging.pt"
-        train_vae(vae, clips, steps=4, learning_rate=float("inf"), state_path=diverging, **common)
+        phase = VaePhaseConfig(steps=4, learning_rate=float("inf"), **common)
+        train_vae(vae, clips, phase, state_path=diverging, log_path=log, progress=False)
     assert not diverging.exists()  # nothing saved from the diverged steps
     with pytest.raises(ValueError, match=r"vae_clip_length \(4\) must be below clip_length \(4\)"):
         TrainConfig(data="x", clip_length=4, vae_clip_length=4)
@@ -167,19 +169,19 @@ def test_vae_phase_adds_and_logs_the_ssim_term_when_weighted(train_set, tmp_path
     from diffusers import AutoencoderKLTemporalDecoder
 
     from interanimate.presets import TINY_VAE
+    from interanimate.training.config import VaePhaseConfig
     from interanimate.training.vae import train_vae
 
     clips = InteractionClips(train_set, clip_length=4)
     common = dict(steps=1, batch_size=1, learning_rate=1e-4, kl_weight=1e-6, seed=0, crop=None, clip_length=3)
-    common |= dict(deterministic=True, progress=False)
+    common |= dict(deterministic=True)
     records = {}
     for weight in (0.0, 1.0):
         torch.manual_seed(0)
         vae = AutoencoderKLTemporalDecoder(**TINY_VAE)
         log = tmp_path / f"log-{weight}.jsonl"
-        train_vae(
-            vae, clips, state_path=tmp_path / f"state-{weight}.pt", log_path=log, ssim_weight=weight, **common
-        )
+        phase = VaePhaseConfig(ssim_weight=weight, **common)
+        train_vae(vae, clips, phase, state_path=tmp_path / f"state-{weight}.pt", log_path=log, progress=False)
         records[weight] = json.loads(log.read_text().splitlines()[-1])
     assert "ssim" not in records[0.0]
     assert 0 < records[1.0]["ssim"] < 1
