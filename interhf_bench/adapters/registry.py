@@ -1,9 +1,10 @@
 """Where method names come from: built-ins, installed plugins and ``--include`` files.
 
-Built-in methods are ``"module:Class"`` strings imported only when a method is used, and plugins are
-read from the ``interhf_bench.adapters`` entry-point group by name only, so listing methods never
-imports torch or a method's code. A name defined twice fails loudly with both origins; an unknown
-name gets a "did you mean".
+Every installed method, this repository's own and third parties' alike, is an entry point of the
+``interhf_bench.adapters`` group (``name = "module:Class"``), imported only when it is used; the ones of
+this distribution are listed as built-in. Listing methods reads each adapter's declared description
+from its source without importing it, so it never imports torch or a method's code. A name defined
+twice fails loudly with both origins; an unknown name gets a "did you mean".
 """
 
 from __future__ import annotations
@@ -11,57 +12,21 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import re
 import sys
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from interhf_bench.adapters.declared import declared_description
 from interhf_bench.naming import lookup
 
 if TYPE_CHECKING:
     from interhf_bench.adapters.api import Adapter
 
 ENTRY_POINT_GROUP = "interhf_bench.adapters"
-
-BUILTIN_METHODS: dict[str, tuple[str, str]] = {
-    # name: (target, one-line description shown by `interhf-bench ls` without importing anything)
-    "ground-truth": ("interhf_bench.adapters.reference:GroundTruth", "the target frames (ideal metrics)"),
-    "copy-reference": ("interhf_bench.adapters.reference:CopyReference", "the reference frame repeated"),
-    "pose-warp": ("interhf_bench.adapters.pose_warp:PoseWarp", "reference warped by the keypoint motion"),
-    "interanimate": (
-        "interanimate.adapter:InterAnimate",
-        "the paper's model (shipped tiny checkpoint by default)",
-    ),
-    "mimicmotion": (
-        "baselines.mimicmotion:MimicMotion",
-        "MimicMotion, official code @62f91e1 in its own env (external)",
-    ),
-    "animateanyone": (
-        "baselines.animateanyone:AnimateAnyone",
-        "AnimateAnyone via Moore-AnimateAnyone @a914ef3 in its own env (external)",
-    ),
-    "disco": (
-        "baselines.disco:DisCo",
-        "DisCo, official demo path @c4fa48a (external); needs a person mask",
-    ),
-    "dispose": (
-        "baselines.dispose:DisPose",
-        "DisPose, official code @c38ab13 in its own env (external)",
-    ),
-    "magicanimate": (
-        "baselines.magicanimate:MagicAnimate",
-        "MagicAnimate, official code @d2bc3bc (external); needs user-supplied DensePose",
-    ),
-    "stableanimator": (
-        "baselines.stableanimator:StableAnimator",
-        "StableAnimator, official code @020e7f2 in its own env (external)",
-    ),
-    "mimicmotion-native": (
-        "baselines.mimicmotion:MimicMotionNative",
-        "MimicMotion in-process: InterAnimate's network without RIS/ID, official weights",
-    ),
-}
+OWN_DISTRIBUTION = "interhf-bench"  # its entry points (the methods shipped in this repository) are built-in
 
 
 class RegistryError(ValueError):
@@ -84,11 +49,10 @@ class MethodRegistry:
     def __init__(self, includes: tuple[Path, ...] | list[Path] = ()) -> None:
         self._sources: dict[str, MethodSource] = {}
         self._included: dict[str, type[Adapter]] = {}
-        for name, (target, description) in BUILTIN_METHODS.items():
-            self._add(MethodSource(name, "built-in", target, description))
         for entry in entry_points(group=ENTRY_POINT_GROUP):
-            distribution = entry.dist.name if entry.dist is not None else "unknown distribution"
-            self._add(MethodSource(entry.name, f"plugin {distribution}", entry.value))
+            self._add(
+                MethodSource(entry.name, _origin(entry), entry.value, declared_description(entry.value))
+            )
         for path in includes:
             for adapter in _adapters_in_file(Path(path)):
                 source = MethodSource(
@@ -135,6 +99,16 @@ class MethodRegistry:
                 f"method {name!r} ({source.origin}): {source.target} declares meta.name {adapter.meta.name!r}"
             )
         return adapter
+
+
+def _origin(entry: EntryPoint) -> str:
+    distribution = entry.dist.name if entry.dist is not None else "unknown distribution"
+    return "built-in" if canonical_name(distribution) == OWN_DISTRIBUTION else f"plugin {distribution}"
+
+
+def canonical_name(distribution: str) -> str:
+    """A distribution's name as pip compares them (``interhf_bench`` and ``InterHF-Bench`` are one)."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 def _adapters_in_file(path: Path) -> list[type[Adapter]]:

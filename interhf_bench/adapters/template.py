@@ -203,9 +203,9 @@ def package_names(name: str) -> tuple[str, str, str]:
 
 def _check_not_builtin(name: str) -> None:
     """A plugin with a built-in's name would make every command fail with "defined twice"."""
-    from interhf_bench.adapters.registry import BUILTIN_METHODS
+    from interhf_bench.adapters.registry import MethodRegistry
 
-    if name in BUILTIN_METHODS:
+    if name in {source.name for source in MethodRegistry().sources() if source.origin == "built-in"}:
         raise ValueError(f"{name!r} is a built-in method of interhf-bench: choose another name")
 
 

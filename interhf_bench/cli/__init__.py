@@ -7,9 +7,9 @@ the handlers, so ``interhf-bench --help`` stays fast and never imports torch.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 
 from interhf_bench import __version__
 from interhf_bench.cli import (
@@ -26,8 +26,9 @@ from interhf_bench.cli import (
 )
 from interhf_bench.cli.errors import CommandError
 
-# Commands of the sibling packages, registered by module name so interhf_bench never imports them eagerly.
-EXTERNAL_COMMANDS = ("leaderboard.cli", "interanimate.cli")
+# Command groups of installed packages (the leaderboard and InterAnimate among them): modules with a
+# ``register(subparsers)``, found through entry points so this package names none of them.
+COMMANDS_ENTRY_POINT_GROUP = "interhf_bench.commands"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     protocol.register(commands)
     weights.register(commands)
     baselines.register(commands)
-    for module_name in EXTERNAL_COMMANDS:
-        importlib.import_module(module_name).register(commands)
+    for entry in entry_points(group=COMMANDS_ENTRY_POINT_GROUP):
+        entry.load().register(commands)
     return parser
 
 

@@ -55,3 +55,19 @@ def test_ls_lists_methods_without_importing_torch_or_numpy() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     for expected in ("ground-truth", "copy-reference", "pose-warp", "fvd", "interhf-v1"):
         assert expected in result.stdout
+
+
+def test_listed_descriptions_are_the_adapters_own() -> None:
+    """``ls`` reads descriptions from the source; they must equal each adapter's imported ``meta``."""
+    registry = MethodRegistry()
+    for source in registry.sources():
+        assert source.description == registry.load(source.name).meta.description, source.name
+
+
+def test_this_repositorys_methods_and_commands_are_entry_points() -> None:
+    from importlib.metadata import entry_points
+
+    methods = {entry.name for entry in entry_points(group="interhf_bench.adapters")}
+    assert {"ground-truth", "copy-reference", "pose-warp", "interanimate", "disco", "mimicmotion"} <= methods
+    commands = {entry.value for entry in entry_points(group="interhf_bench.commands")}
+    assert commands == {"leaderboard.cli", "interanimate.cli"}
