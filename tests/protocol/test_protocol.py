@@ -107,3 +107,9 @@ def test_get_protocol() -> None:
     assert get_protocol("interhf-v1") is INTERHF_V1
     with pytest.raises(KeyError, match="interhf-mini-v1"):
         get_protocol("interhf-v9")
+
+
+def test_the_published_protocol_hashes_do_not_move() -> None:
+    """Results cite these hashes: a change to either protocol must be a new protocol id, never silent."""
+    assert INTERHF_V1.hash == "a695782ae46a005c8f4154fb59d578c9ebaf03304ff1127adbf6f6a030edf34b"
+    assert INTERHF_MINI_V1.hash == "8b4efb7984833fac71a4e4cf227f7da51a51bd61909c72db149d6c7095a75176"
