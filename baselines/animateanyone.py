@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
+from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -47,62 +48,6 @@ MOORE_STYLE = PoseRenderStyle(
     face_score_threshold=0.3,
 )
 """Moore-AnimateAnyone's ``src/dwpose`` rendering: full colours, RGB palette, 512 px short side."""
-
-DRIVER = '''"""InterHF-Bench's Moore-AnimateAnyone driver: pose2vid.py's models and call, PNG frames out."""
-import json
-import sys
-from pathlib import Path
-
-import numpy as np
-import torch
-from diffusers import AutoencoderKL, DDIMScheduler
-from omegaconf import OmegaConf
-from PIL import Image
-from transformers import CLIPVisionModelWithProjection
-
-from src.models.pose_guider import PoseGuider
-from src.models.unet_2d_condition import UNet2DConditionModel
-from src.models.unet_3d import UNet3DConditionModel
-from src.pipelines.pipeline_pose2vid_long import Pose2VideoPipeline
-
-job = json.loads(Path(sys.argv[1]).read_text())
-weights = Path("pretrained_weights")
-dtype = torch.float16
-device = job["device"]
-vae = AutoencoderKL.from_pretrained(str(weights / "sd-vae-ft-mse")).to(device, dtype=dtype)
-reference_unet = UNet2DConditionModel.from_pretrained(
-    str(weights / "stable-diffusion-v1-5"), subfolder="unet"
-).to(dtype=dtype, device=device)
-infer_config = OmegaConf.load("./configs/inference/inference_v2.yaml")
-denoising_unet = UNet3DConditionModel.from_pretrained_2d(
-    str(weights / "stable-diffusion-v1-5"),
-    str(weights / "motion_module.pth"),
-    subfolder="unet",
-    unet_additional_kwargs=infer_config.unet_additional_kwargs,
-).to(dtype=dtype, device=device)
-pose_guider = PoseGuider(320, block_out_channels=(16, 32, 96, 256)).to(dtype=dtype, device=device)
-image_enc = CLIPVisionModelWithProjection.from_pretrained(str(weights / "image_encoder"))
-image_enc = image_enc.to(dtype=dtype, device=device)
-scheduler = DDIMScheduler(**OmegaConf.to_container(infer_config.noise_scheduler_kwargs))
-generator = torch.manual_seed(job["seed"])
-denoising_unet.load_state_dict(torch.load(weights / "denoising_unet.pth", map_location="cpu"), strict=False)
-reference_unet.load_state_dict(torch.load(weights / "reference_unet.pth", map_location="cpu"))
-pose_guider.load_state_dict(torch.load(weights / "pose_guider.pth", map_location="cpu"))
-pipe = Pose2VideoPipeline(
-    vae=vae, image_encoder=image_enc, reference_unet=reference_unet, denoising_unet=denoising_unet,
-    pose_guider=pose_guider, scheduler=scheduler,
-).to(device, dtype=dtype)
-reference = Image.open(job["reference"]).convert("RGB")
-poses = [Image.open(p).convert("RGB") for p in sorted(Path(job["poses"]).glob("*.png"))]
-video = pipe(
-    reference, poses, job["width"], job["height"], len(poses), job["steps"], job["cfg"], generator=generator
-).videos
-frames = (video[0].permute(1, 2, 3, 0).clamp(0, 1).float().cpu().numpy() * 255).round().astype(np.uint8)
-out = Path(job["output_dir"])
-out.mkdir(parents=True, exist_ok=True)
-for index, frame in enumerate(frames):
-    Image.fromarray(frame).save(out / f"{index:04d}.png")
-'''
 
 
 class AnimateAnyoneSettings(ExternalSettings):
@@ -128,11 +73,12 @@ class AnimateAnyone(ExternalAdapter):
         "Character Animation, CVPR 2024 (run with the Moore-AnimateAnyone reproduction)",
     )
     Settings = AnimateAnyoneSettings
-    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/MooreThreads/Moore-AnimateAnyone",
         commit=COMMIT,
-        requirements="animateanyone.txt",
+        requirements=requirements_file("animateanyone"),
+        driver=driver_file("animateanyone"),
+        driver_support=(DRIVER_HELPER,),
         imports=("torch", "diffusers", "omegaconf", "src.pipelines.pipeline_pose2vid_long"),
         weights=(
             WeightSpec("pretrained_weights/denoising_unet.pth", f"{HF}/denoising_unet.pth", "apache-2.0"),

@@ -27,6 +27,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -36,73 +37,14 @@ from interhf_bench.adapters.external import (
     WeightSpec,
     output_frames,
     pad_to_square,
-    read_png_frames,
     unpad_from_square,
     write_png_frames,
 )
+from interhf_bench.io.frames import read_frames
 
 COMMIT = "c4fa48a530729b3aec0bb46919f9006dbc2c9a30"
 SIZE = 256
 ONEDRIVE = "the DisCo README's OneDrive links (fine-tuned TikTok checkpoints, with CFG)"
-
-DRIVER = '''"""InterHF-Bench's DisCo driver: the official demo's model and trainer, one call per frame."""
-import json
-import os
-import sys
-from pathlib import Path
-
-os.environ.update({"WANDB_ENABLE": "0", "AZFUSE_USE_FUSE": "0", "NCCL_ASYNC_ERROR_HANDLING": "0"})
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from agent import Agent_LDM  # noqa: E402
-from config import BasicArgs  # noqa: E402
-from utils.args import sharedArgs  # noqa: E402
-from utils.dist import dist_init  # noqa: E402
-from easydict import EasyDict as edict  # noqa: E402
-from utils.wutils_ldm import import_filename  # noqa: E402
-
-job = json.loads(Path(sys.argv[1]).read_text())
-command = [
-    "--cf", "config/ref_attn_clip_combine_controlnet/app_demo_image_edit.py", "--eval_visu", "True",
-    "--root_dir", job["root_dir"], "--local_eval_batch_size", "1", "--log_dir", job["output_dir"] + "/log",
-    "--fix_dist_seed", "True", "--unet_unfreeze_type", "null", "--guidance_scale", str(job["guidance_scale"]),
-    "--refer_sdvae", "True", "--ref_null_caption", "False", "--combine_clip_local", "True",
-    "--combine_use_mask", "True", "--conds", "poses", "masks", "--pretrained_model", job["checkpoint"],
-    "--eval_save_filename", "interhf",
-]
-parsed = sharedArgs.parser.parse_args(args=command)
-BasicArgs.root_dir = parsed.root_dir
-parsed.pretrained_model_path = os.path.join(parsed.root_dir, parsed.pretrained_model_path)
-args = edict(vars(parsed))
-given = {arg[2:] for arg in command if arg.startswith("--")}
-for key, value in vars(import_filename(parsed.cf).Args).items():  # the config file fills what was not given
-    if key not in given:
-        setattr(args, key, value)
-args.n_gpu = args.local_size = torch.cuda.device_count()
-dist_init(args)
-args.dist, args.nodes, args.world_size = args.distributed, args.num_nodes, args.num_gpus
-args.eval_batch_size = args.local_eval_batch_size * args.world_size
-cf = import_filename(args.cf)
-model = cf.Net(args)
-dataset = import_filename(args.dataset_cf).BaseDataset(args, args.val_yaml, split="val")
-trainer = Agent_LDM(args=args, model=model)
-trainer.eval_demo_pre()
-
-foreground = Image.open(job["foreground"]).convert("RGB")
-background = Image.open(job["background"]).convert("RGB")
-poses = json.loads(Path(job["poses"]).read_text())
-out = Path(job["output_dir"])
-out.mkdir(parents=True, exist_ok=True)
-for index, coco_points in enumerate(poses):
-    torch.manual_seed(job["seed"] + index)
-    skeleton = dataset.coco2openpose(foreground, coco_points)
-    image = trainer.eval_demo_run_masked([foreground, background, skeleton], eval_dataset=dataset)
-    image = image[0] if isinstance(image, (list, tuple)) else image
-    Image.fromarray(np.asarray(image.convert("RGB"))).save(out / f"{index:04d}.png")
-'''
 
 
 class DisCoSettings(ExternalSettings):
@@ -147,11 +89,12 @@ class DisCo(ExternalAdapter):
         citation="Wang et al., DisCo: Disentangled Control for Realistic Human Dance Generation, CVPR 2024",
     )
     Settings = DisCoSettings
-    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/Wangt-CN/DisCo",
         commit=COMMIT,
-        requirements="disco.txt",
+        requirements=requirements_file("disco"),
+        driver=driver_file("disco"),
+        driver_support=(DRIVER_HELPER,),
         imports=("torch", "diffusers", "easydict", "agent", "utils.args"),
         weights=(
             WeightSpec("checkpoints/tiktok_cfg/mp_rank_00_model_states.pt", ONEDRIVE, "not stated"),
@@ -184,7 +127,7 @@ class DisCo(ExternalAdapter):
         path = Path(settings.reference_masks) / f"{case.video_id}.png"
         if not path.is_file():
             raise ExternalMethodError(f"no person mask for {case.video_id}: {path} not found")
-        mask = read_png_frames([path])[0].max(-1) > 0
+        mask = read_frames([path])[0].max(-1) > 0
         if mask.shape != (case.height, case.width):
             raise ExternalMethodError(
                 f"{path}: mask is {mask.shape[1]}x{mask.shape[0]}, the case is {case.width}x{case.height}"

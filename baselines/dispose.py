@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
+from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -58,81 +59,6 @@ def wholebody_output(keypoints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return points[..., :2].astype(np.float32), points[..., 2].astype(np.float32)
 
 
-DRIVER = '''"""InterHF-Bench's DisPose driver: official preprocess and run_pipeline, DWPose's net replaced."""
-import json
-import math
-import sys
-from pathlib import Path
-
-import numpy as np
-import torch
-from omegaconf import OmegaConf
-from PIL import Image
-
-import inference_ctrl as official
-from mimicmotion.dwpose import preprocess as dwpose_preprocess
-from mimicmotion.utils.loader import create_ctrl_pipeline
-
-job = json.loads(Path(sys.argv[1]).read_text())
-arrays = np.load(job["keypoints"])
-height, width = job["height"], job["width"]
-
-
-class DatasetKeypoints:
-    """Stands in for DWPose's Wholebody: the reference image gets the reference keypoints (moved by the
-    official resize-and-crop), the placeholder video frames get the driving keypoints in order."""
-
-    def __init__(self):
-        self.next_frame = 0
-
-    def __call__(self, image):
-        if image.any():  # the reference image (the placeholder video is black)
-            h, w = image.shape[:2]
-            if height / width < h / w:
-                h_resize, w_resize = h, math.ceil(h / (height / width))
-            else:
-                h_resize, w_resize = math.ceil(w * height / width), w
-            top, left = int(round((h_resize - h) / 2.0)), int(round((w_resize - w) / 2.0))
-            points = arrays["reference_points"].copy()
-            points[..., 0] = points[..., 0] * w_resize / width - left
-            points[..., 1] = points[..., 1] * h_resize / height - top
-            return points, arrays["reference_scores"].copy()
-        index = self.next_frame
-        self.next_frame += 1
-        return arrays["driving_points"][index].copy(), arrays["driving_scores"][index].copy()
-
-
-if job["float16"]:
-    torch.set_default_dtype(torch.float16)  # as inference_ctrl.main does without --no_use_float16
-device = official.device
-dwpose_preprocess.dwprocessor.pose_estimation = DatasetKeypoints()
-dwpose_preprocess.dwprocessor.release_memory = lambda: None
-torch.manual_seed(job["seed"])  # DIFT draws unseeded noise
-config = OmegaConf.create({
-    "base_model_path": job["base_model"], "dift_model_path": job["dift_model"],
-    "ckpt_path": job["mimicmotion_checkpoint"], "controlnet_path": job["dispose_checkpoint"],
-})
-task = OmegaConf.create({
-    "num_frames": job["tile_size"], "frames_overlap": job["tile_overlap"], "resolution": job["resolution"],
-    "num_inference_steps": job["num_inference_steps"], "noise_aug_strength": job["noise_aug_strength"],
-    "guidance_scale": job["guidance_scale"], "sample_stride": 1,
-    "decode_chunk_size": job["decode_chunk_size"],
-    "fps": 15, "seed": job["seed"],
-})
-with torch.no_grad():
-    pipeline = create_ctrl_pipeline(config, device)
-    inputs = official.preprocess(job["driving"], job["reference"], config.dift_model_path,
-                                 resolution=task.resolution, sample_stride=task.sample_stride)
-    # preprocess returns the poses first; run_pipeline takes the image first
-    pose_pixels, image_pixels, *conditions = inputs
-    frames = official.run_pipeline(pipeline, image_pixels, pose_pixels, *conditions, device, task)
-out = Path(job["output_dir"])
-out.mkdir(parents=True, exist_ok=True)
-for index, frame in enumerate(frames.permute(0, 2, 3, 1).numpy()):
-    Image.fromarray(frame).save(out / f"{index:04d}.png")
-'''
-
-
 class DisPoseSettings(ExternalSettings):
     base_model: str = Field("./pretrained_weights/stable-video-diffusion-img2vid-xt-1-1")
     dift_model: str = Field("./pretrained_weights/stable-diffusion-v1-5")
@@ -164,11 +90,12 @@ class DisPose(ExternalAdapter):
         "ICLR 2025",
     )
     Settings = DisPoseSettings
-    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/lihxxx/DisPose",
         commit=COMMIT,
-        requirements="dispose.txt",
+        requirements=requirements_file("dispose"),
+        driver=driver_file("dispose"),
+        driver_support=(DRIVER_HELPER,),
         imports=("torch", "diffusers", "decord", "omegaconf", "inference_ctrl"),
         weights=(
             WeightSpec(

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
+from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -30,60 +31,17 @@ from interhf_bench.adapters.external import (
     ExternalSettings,
     ExternalSpec,
     WeightSpec,
-    numbered,
     output_frames,
     pad_to_square,
-    read_png_frames,
     unpad_from_square,
     write_png_frames,
 )
-from interhf_bench.io.frames import resize_frames
+from interhf_bench.io.frames import read_frame_folder, resize_frames
 from interhf_bench.io.video import read_video, write_video
 
 COMMIT = "d2bc3bc3c9cc3dadeedef8a02668dd5582d10a01"
 HF = "https://huggingface.co/zcxu-eric/MagicAnimate/tree/main"
 SIZE = 512
-
-DRIVER = '''"""InterHF-Bench's MagicAnimate driver: the official animation.main, results saved as PNGs."""
-import argparse
-import json
-import sys
-from pathlib import Path
-
-import numpy as np
-from omegaconf import OmegaConf
-from PIL import Image
-
-import magicanimate.pipelines.animation as animation
-
-job = json.loads(Path(sys.argv[1]).read_text())
-out = Path(job["output_dir"])
-saved = []
-
-
-def save_result_frames(videos, path, *args, **kwargs):
-    """The first call saves the generated video (1, c, t, h, w) in [0, 1]; the grid call is skipped."""
-    if saved:
-        return
-    frames = (videos[0].permute(1, 2, 3, 0).clamp(0, 1).float().cpu().numpy() * 255).round().astype(np.uint8)
-    out.mkdir(parents=True, exist_ok=True)
-    for index, frame in enumerate(frames):
-        Image.fromarray(frame).save(out / f"{index:04d}.png")
-    saved.append(path)
-
-
-animation.save_videos_grid = save_result_frames
-config = OmegaConf.load("configs/prompts/animation.yaml")
-config.savename = "interhf-" + Path(job["output_dir"]).parent.name
-config.seed = [job["seed"]]
-config.steps = job["steps"]
-config.guidance_scale = job["guidance_scale"]
-config.source_image = [job["reference"]]
-config.video_path = [job["densepose"]]
-config_path = Path(job["output_dir"]).parent / "animation.yaml"
-OmegaConf.save(config, config_path)
-animation.main(argparse.Namespace(config=str(config_path), dist=False, rank=0, world_size=1))
-'''
 
 
 class MagicAnimateSettings(ExternalSettings):
@@ -110,11 +68,12 @@ class MagicAnimate(ExternalAdapter):
         "Model, CVPR 2024",
     )
     Settings = MagicAnimateSettings
-    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/magic-research/magic-animate",
         commit=COMMIT,
-        requirements="magicanimate.txt",
+        requirements=requirements_file("magicanimate"),
+        driver=driver_file("magicanimate"),
+        driver_support=(DRIVER_HELPER,),
         imports=("torch", "xformers", "diffusers", "omegaconf", "magicanimate.pipelines.animation"),
         weights=(
             WeightSpec(
@@ -162,7 +121,7 @@ class MagicAnimate(ExternalAdapter):
         if video.is_file():
             frames = read_video(video)
         elif folder.is_dir():
-            frames = read_png_frames(numbered(folder, "*.png"))
+            frames = read_frame_folder(folder, "*.png")
         else:
             raise ExternalMethodError(
                 f"no DensePose renderings for {case.video_id}: neither {video} nor {folder}/"

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
 from interhf_bench.adapters.api import Adapter, AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -99,51 +100,6 @@ def check_size(case: Case) -> None:
         )
 
 
-DRIVER = '''"""InterHF-Bench's MimicMotion driver: runs in the official checkout with its interpreter."""
-import json
-import sys
-from pathlib import Path
-
-import numpy as np
-import torch
-from omegaconf import OmegaConf
-from PIL import Image
-
-from mimicmotion.utils.geglu_patch import patch_geglu_inplace
-
-patch_geglu_inplace()
-from mimicmotion.utils.loader import create_pipeline  # noqa: E402
-
-job = json.loads(Path(sys.argv[1]).read_text())
-if job["float16"]:
-    torch.set_default_dtype(torch.float16)  # as inference.py does without --no_use_float16
-device = torch.device(job["device"])
-config = OmegaConf.create({"base_model_path": job["base_model"], "ckpt_path": job["checkpoint"]})
-pipeline = create_pipeline(config, device)
-poses = sorted(Path(job["poses"]).glob("*.png"))
-pose_pixels = np.stack([np.asarray(Image.open(p).convert("RGB")) for p in poses])
-pose_pixels = torch.from_numpy(pose_pixels).permute(0, 3, 1, 2).float() / 127.5 - 1
-reference = Image.open(job["reference"]).convert("RGB")
-generator = torch.Generator(device=device)
-generator.manual_seed(job["seed"])
-with torch.no_grad():
-    frames = pipeline(
-        [reference], image_pose=pose_pixels, num_frames=pose_pixels.size(0),
-        tile_size=job["tile_size"], tile_overlap=job["tile_overlap"],
-        height=pose_pixels.shape[-2], width=pose_pixels.shape[-1], fps=job["fps"],
-        noise_aug_strength=job["noise_aug_strength"], num_inference_steps=job["num_inference_steps"],
-        generator=generator, min_guidance_scale=job["guidance_scale"],
-        max_guidance_scale=job["guidance_scale"], decode_chunk_size=job["decode_chunk_size"],
-        output_type="pt", device=device,
-    ).frames.cpu()
-video = (frames[0, 1:] * 255.0).to(torch.uint8).permute(0, 2, 3, 1).numpy()  # frame 0: the reference pose
-out = Path(job["output_dir"])
-out.mkdir(parents=True, exist_ok=True)
-for index, frame in enumerate(video):
-    Image.fromarray(frame).save(out / f"{index:04d}.png")
-'''
-
-
 class MimicMotion(ExternalAdapter):
     meta = AdapterMeta(
         name="mimicmotion",
@@ -159,11 +115,12 @@ class MimicMotion(ExternalAdapter):
         citation=CITATION,
     )
     Settings = MimicMotionSettings
-    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/Tencent/MimicMotion",
         commit=COMMIT,
-        requirements="mimicmotion.txt",
+        requirements=requirements_file("mimicmotion"),
+        driver=driver_file("mimicmotion"),
+        driver_support=(DRIVER_HELPER,),
         imports=("torch", "diffusers", "omegaconf", "mimicmotion.utils.loader"),
         weights=WEIGHTS,
         resolution="the protocol's size, not resized (384x640 is MimicMotion's portrait size at 384)",

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
+from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -35,36 +36,6 @@ from interhf_bench.io.frames import resize_frames
 COMMIT = "020e7f23a768410e0183ce943397d96a609f4ec1"
 HF = "https://huggingface.co/FrancisRing/StableAnimator/resolve/main"
 FIXED_SEED = 23123134  # inference_basic.py seeds everything with this constant
-
-DRIVER = '''"""InterHF-Bench's StableAnimator driver: the official inference_basic.py, explicit arguments."""
-import json
-import runpy
-import sys
-from pathlib import Path
-
-job = json.loads(Path(sys.argv[1]).read_text())
-sys.argv = [
-    "inference_basic.py",
-    "--pretrained_model_name_or_path=" + job["base_model"],
-    "--output_dir=" + job["output_dir"],
-    "--validation_control_folder=" + job["poses"],
-    "--validation_image=" + job["reference"],
-    "--width=%d" % job["width"],
-    "--height=%d" % job["height"],
-    "--guidance_scale=%s" % job["guidance_scale"],
-    "--num_inference_steps=%d" % job["num_inference_steps"],
-    "--posenet_model_name_or_path=checkpoints/Animation/pose_net.pth",
-    "--face_encoder_model_name_or_path=checkpoints/Animation/face_encoder.pth",
-    "--unet_model_name_or_path=checkpoints/Animation/unet.pth",
-    "--tile_size=%d" % job["tile_size"],
-    "--overlap=%d" % job["tile_overlap"],
-    "--noise_aug_strength=%s" % job["noise_aug_strength"],
-    "--frames_overlap=%d" % job["tile_overlap"],
-    "--decode_chunk_size=%d" % job["decode_chunk_size"],
-    "--gradient_checkpointing",
-]
-runpy.run_path("inference_basic.py", run_name="__main__")
-'''
 
 
 class StableAnimatorSettings(ExternalSettings):
@@ -98,11 +69,12 @@ class StableAnimator(ExternalAdapter):
         "CVPR 2025",
     )
     Settings = StableAnimatorSettings
-    driver = DRIVER
     external = ExternalSpec(
         repo_url="https://github.com/Francis-Rings/StableAnimator",
         commit=COMMIT,
-        requirements="stableanimator.txt",
+        requirements=requirements_file("stableanimator"),
+        driver=driver_file("stableanimator"),
+        driver_support=(DRIVER_HELPER,),
         imports=("torch", "xformers", "diffusers", "insightface", "facexlib", "animation.pipelines"),
         weights=(
             WeightSpec("checkpoints/Animation/unet.pth", f"{HF}/Animation/unet.pth", "apache-2.0 (HF)"),

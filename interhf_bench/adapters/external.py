@@ -7,11 +7,15 @@ checkout, and three steps per case:
 
 1. ``prepare_inputs`` writes the method's native inputs into a work folder (reference image, pose
    renderings in the method's own style, its resolution with documented padding or cropping);
-2. a driver script (the class attribute ``driver``), written next to them, runs with the method's
+2. a driver script (the file ``ExternalSpec.driver``), copied next to them as ``driver.py`` with the
+   modules it imports from beside it (``ExternalSpec.driver_support``), runs with the method's
    interpreter inside its checkout, imports the official modules, calls the official pipeline and saves
    lossless PNG frames;
 3. ``collect`` reads those frames back into the protocol's frame count and size (dropping anchor frames,
    cropping grids, undoing padding).
+
+The files (requirements, driver, support modules) are located by the package that defines the adapter,
+typically with ``importlib.resources``; this module only reads them.
 
 ``check_setup`` (``interhf-bench baselines setup``) says precisely what is missing: the checkout, its
 commit, the environment's imports, each weight file (size and sha256 where known) and how to get them.
@@ -27,16 +31,18 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from interhf_bench.adapters.api import Adapter, Case
 from interhf_bench.io.files import sha256_file
-from interhf_bench.io.frames import resize_frames
+from interhf_bench.io.frames import FrameError, frame_files, read_frames, resize_frames
 
-ENVS_DIR = Path(__file__).resolve().parents[2] / "baselines" / "envs"
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
 CHECKOUT_ENV = "INTERHF_BENCH_CHECKOUTS"  # default parent folder of the official checkouts
 
 
@@ -57,12 +63,14 @@ class ExternalSpec:
 
     repo_url: str
     commit: str
-    requirements: str  # file name in baselines/envs/
+    requirements: Traversable  # the pip requirements file of the method's environment
+    driver: Traversable  # the driver script, run as `python driver.py job.json` inside the checkout
     imports: tuple[str, ...]  # modules the driver needs, checked by `baselines setup`
     weights: tuple[WeightSpec, ...]
     resolution: str  # how the method's native size relates to the protocol's (docs and run_meta)
     pose_signal: str
     deviations: tuple[str, ...] = field(default_factory=tuple)
+    driver_support: tuple[Traversable, ...] = ()  # modules the driver imports, copied beside it
 
 
 class ExternalSettings(BaseModel):
@@ -109,43 +117,21 @@ def write_png_frames(frames: np.ndarray, folder: Path, pattern: str = "{:04d}.pn
     return paths
 
 
-def read_png_frames(paths: list[Path]) -> np.ndarray:
-    """``(T, H, W, 3)`` uint8 RGB from image files, or an error naming the unreadable file."""
-    import cv2
-
-    frames = []
-    for path in paths:
-        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if image is None:
-            raise ExternalMethodError(f"{path}: not a readable image")
-        frames.append(image[..., ::-1])
-    return np.stack(frames)
-
-
-def output_frames(folder: Path, glob: str, count: int, note: str = "") -> np.ndarray:
-    """The ``count`` frames a driver wrote (numeric order), or an error naming the folder and the count."""
-    paths = numbered(folder, glob)
+def output_frames(folder: Path, pattern: str, count: int, note: str = "") -> np.ndarray:
+    """The ``count`` frames a driver wrote (natural order), or an error naming the folder and the count."""
+    paths = frame_files(folder, pattern)
     if len(paths) != count:
         raise ExternalMethodError(f"{folder}: {len(paths)} frames, expected {count}{note}")
-    return read_png_frames(paths)
-
-
-def numbered(folder: Path, glob: str) -> list[Path]:
-    """Files matching ``glob`` in ``folder`` ordered by the number in their name (frame_2 before frame_10)."""
-    import re
-
-    def key(path: Path) -> tuple[int, str]:
-        digits = re.findall(r"\d+", path.stem)
-        return (int(digits[-1]) if digits else -1, path.name)
-
-    return sorted(folder.glob(glob), key=key)
+    try:
+        return read_frames(paths)
+    except FrameError as exc:
+        raise ExternalMethodError(str(exc)) from exc
 
 
 class ExternalAdapter(Adapter):
     """Base class of the adapters that run official code through a driver script."""
 
     external: ClassVar[ExternalSpec]
-    driver: ClassVar[str]  # the driver script's source
     Settings: ClassVar[type[BaseModel]] = ExternalSettings
 
     # -- locations -------------------------------------------------------------------------------------
@@ -163,8 +149,8 @@ class ExternalAdapter(Adapter):
         return Path(settings.python) if settings.python else self.checkout / ".venv" / "bin" / "python"
 
     @classmethod
-    def requirements_path(cls) -> Path:
-        return ENVS_DIR / cls.external.requirements
+    def requirements_path(cls) -> Traversable:
+        return cls.external.requirements
 
     # -- setup -----------------------------------------------------------------------------------------
     def check_setup(self, *, hash_weights: bool = True) -> list[SetupCheck]:
@@ -226,7 +212,7 @@ class ExternalAdapter(Adapter):
 
     def driver_source(self) -> str:
         """The driver script: ``python driver.py job.json`` inside the checkout writes PNG frames."""
-        return self.driver
+        return self.external.driver.read_text(encoding="utf-8")
 
     @abc.abstractmethod
     def collect(self, workdir: Path, case: Case) -> np.ndarray:
@@ -254,7 +240,9 @@ class ExternalAdapter(Adapter):
         )
         (workdir / "job.json").write_text(json.dumps(job, indent=2) + "\n")
         driver = workdir / "driver.py"
-        driver.write_text(self.driver_source())
+        driver.write_text(self.driver_source(), encoding="utf-8")
+        for module in self.external.driver_support:  # beside the driver: the script's folder is on sys.path
+            (workdir / module.name).write_text(module.read_text(encoding="utf-8"), encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": str(self.checkout.resolve())}
         result = subprocess.run(
             [str(self.python), str(driver), str(workdir / "job.json")],

@@ -40,7 +40,7 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"  licence: {meta.license}")
         if issubclass(adapter, ExternalAdapter):
             spec = adapter.external
-            print(f"  env:     baselines/envs/{spec.requirements}")
+            print(f"  env:     {spec.requirements}")
             print(f"  runs at: {spec.resolution}")
             print(f"  pose:    {spec.pose_signal}")
             print(f"  weights: {', '.join(w.path for w in spec.weights)}")

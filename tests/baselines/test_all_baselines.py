@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from interhf_bench.adapters.external import ENVS_DIR, ExternalAdapter
+from baselines.packaged import DRIVER_HELPER
+from interhf_bench.adapters.external import ExternalAdapter
 from interhf_bench.adapters.registry import MethodRegistry
 from interhf_bench.cli import main
+from tests.baselines.driver_checks import imported_modules
 
 BASELINES = ("disco", "animateanyone", "magicanimate", "mimicmotion", "dispose", "stableanimator")
 
@@ -26,11 +28,12 @@ def test_each_baseline_declares_its_code_environment_weights_and_licence(name: s
     meta, spec = adapter.meta, adapter.external
     assert meta.kind == "external" and meta.code_commit == spec.commit and len(spec.commit) == 40
     assert meta.paper_url and meta.license and meta.citation and spec.weights
-    requirements = (ENVS_DIR / spec.requirements).read_text()
+    requirements = spec.requirements.read_text()
     assert (
         "torch==" in requirements and "--extra-index-url https://download.pytorch.org/whl/cu1" in requirements
     )
     compile(adapter().driver_source(), f"{name} driver", "exec")  # valid Python
+    assert spec.driver.name == f"{name}_driver.py" and spec.driver_support == (DRIVER_HELPER,)
 
 
 @pytest.mark.parametrize("name", BASELINES)
@@ -41,7 +44,7 @@ def test_setup_on_a_fresh_machine_explains_every_step(
     assert main(["baselines", "setup", name, "--checkout", str(tmp_path / name)]) == 1
     out = capsys.readouterr().out
     assert f"git clone {adapter.external.repo_url}" in out and adapter.external.commit in out
-    assert f"baselines/envs/{adapter.external.requirements}" in out
+    assert f"baselines/envs/{name}.txt" in out and f"-r {adapter.external.requirements}" in out
     for weight in adapter.external.weights:
         assert f"[MISSING] {weight.path}: missing" in out
     assert f"{2 + len(adapter.external.weights)} problem(s)" in out
@@ -53,3 +56,9 @@ def test_baselines_list_prints_each_methods_metadata(capsys: pytest.CaptureFixtu
     for name in BASELINES:
         assert f"\n{name}: " in f"\n{out}"
     assert out.count("  runs at: ") == 6 and out.count("\n  pose:    ") == 6
+
+
+def test_the_shared_driver_helper_needs_only_the_standard_library_and_pillow() -> None:
+    source = DRIVER_HELPER.read_text()
+    compile(source, DRIVER_HELPER.name, "exec")
+    assert imported_modules(source) <= {"json", "sys", "pathlib", "PIL"}

@@ -9,14 +9,16 @@ import cv2
 import numpy as np
 import pytest
 
-from baselines.animateanyone import DRIVER, MOORE_STYLE, AnimateAnyone, AnimateAnyoneSettings
+from baselines.animateanyone import MOORE_STYLE, AnimateAnyone, AnimateAnyoneSettings
 from interhf_bench.adapters.api import Case
 from interhf_bench.adapters.external import ExternalMethodError, write_png_frames
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.pose.render import draw_pose
 from interhf_bench.protocol import get_protocol
 from interhf_bench.runner.cases import build_case
-from tests.baselines.driver_checks import imported_modules
+from tests.baselines.driver_checks import driver_modules
+
+DRIVER = AnimateAnyone.external.driver.read_text()  # the driver script, as the adapter copies it
 
 # Pose2VideoPipeline.__call__ at a914ef3: the positional parameters pose2vid.py passes, in order
 OFFICIAL_POSITIONAL = ("ref_image", "pose_images", "width", "height", "video_length", "num_inference_steps",
@@ -59,7 +61,7 @@ def test_inputs_and_the_drivers_official_calls(mini_case: Case, tmp_path: Path) 
     assert cv2.imread(str(poses[0])).shape == (mini_case.height, mini_case.width, 3)
     assert (job["width"], job["height"], job["steps"], job["cfg"]) == (480, 800, 30, 3.5)
     tree = ast.parse(DRIVER)
-    assert imported_modules(DRIVER) <= OFFICIAL_MODULES
+    assert driver_modules(DRIVER) <= OFFICIAL_MODULES
     call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "pipe")
     assert len(call.args) == len(OFFICIAL_POSITIONAL) and [k.arg for k in call.keywords] == ["generator"]
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from baselines.packaged import DRIVER_HELPER
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -18,26 +19,24 @@ from interhf_bench.adapters.external import (
     ExternalSettings,
     ExternalSpec,
     WeightSpec,
-    numbered,
-    read_png_frames,
     write_png_frames,
 )
 from interhf_bench.cli import main
+from interhf_bench.io.frames import frame_files, read_frames
 
 WEIGHT = b"official weights"
 DIGEST = hashlib.sha256(WEIGHT).hexdigest()
 
-ECHO_DRIVER = """import json, sys
-from pathlib import Path
-import cv2
-job = json.loads(Path(sys.argv[1]).read_text())
+ECHO_DRIVER = """import sys
+import numpy as np
+from PIL import Image
+from interhf_driver_io import load_job, save_frames  # the baselines' shared helper, copied beside it
+job = load_job()
 if job.get("fail"):
     sys.exit("the official code failed: CUDA out of memory")
-reference = cv2.imread(job["reference"])
-out = Path(job["output_dir"])
-out.mkdir()
-for index in range(job["frames"] + 1):  # plus an anchor frame, as MimicMotion's output has
-    cv2.imwrite(str(out / f"frame_{index}.png"), reference)
+reference = np.asarray(Image.open(job["reference"]).convert("RGB"))
+# plus an anchor frame, as MimicMotion's output has
+save_frames([reference] * (job["frames"] + 1), job["output_dir"], "frame_{}.png")
 """
 
 
@@ -54,14 +53,19 @@ def make_checkout(root: Path) -> str:
     return subprocess.run(["git", "rev-parse", "HEAD"], text=True, **run).stdout.strip()
 
 
-def echo_adapter(commit: str) -> type[ExternalAdapter]:
+def echo_adapter(commit: str, files: Path) -> type[ExternalAdapter]:
+    """A stand-in method whose driver (written into ``files``) copies the reference into every frame."""
+    files.mkdir(parents=True, exist_ok=True)
+    (files / "echo_driver.py").write_text(ECHO_DRIVER)
+
     class Echo(ExternalAdapter):
         meta = AdapterMeta(name="echo", display_name="Echo", kind="external")
-        driver = ECHO_DRIVER
         external = ExternalSpec(
             repo_url="https://example.org/echo",
             commit=commit,
-            requirements="echo.txt",
+            requirements=files / "echo.txt",
+            driver=files / "echo_driver.py",
+            driver_support=(DRIVER_HELPER,),
             imports=("json", "cv2"),
             weights=(
                 WeightSpec(
@@ -85,7 +89,7 @@ def echo_adapter(commit: str) -> type[ExternalAdapter]:
             }
 
         def collect(self, workdir: Path, case: Case) -> np.ndarray:
-            return read_png_frames(numbered(workdir / "out", "frame_*.png")[1:])  # drop the anchor
+            return read_frames(frame_files(workdir / "out", "frame_*.png")[1:])  # drop the anchor
 
     return Echo
 
@@ -101,7 +105,9 @@ def case(video_id: str = "v") -> Case:
 
 def test_a_ready_checkout_passes_every_check_and_runs_cases(tmp_path: Path) -> None:
     commit = make_checkout(tmp_path / "echo")
-    adapter = echo_adapter(commit)(ExternalSettings(checkout=str(tmp_path / "echo"), python=sys.executable))
+    adapter = echo_adapter(commit, tmp_path / "files")(
+        ExternalSettings(checkout=str(tmp_path / "echo"), python=sys.executable)
+    )
     checks = adapter.check_setup()
     assert all(check.ok for check in checks), checks
     assert "sha256 verified" in checks[-1].detail
@@ -109,12 +115,14 @@ def test_a_ready_checkout_passes_every_check_and_runs_cases(tmp_path: Path) -> N
     frames = adapter.generate(case())
     assert frames.shape == (12, 16, 8, 3)
     np.testing.assert_array_equal(frames[5], case().reference)  # lossless PNGs both ways
-    assert numbered(tmp_path, "nothing*") == []
+    assert frame_files(tmp_path, "nothing*") == []
 
 
 def test_the_official_codes_failure_is_reported_with_its_message(tmp_path: Path) -> None:
     commit = make_checkout(tmp_path / "echo")
-    adapter = echo_adapter(commit)(ExternalSettings(checkout=str(tmp_path / "echo"), python=sys.executable))
+    adapter = echo_adapter(commit, tmp_path / "files")(
+        ExternalSettings(checkout=str(tmp_path / "echo"), python=sys.executable)
+    )
     with pytest.raises(ExternalMethodError, match=r"exited with 1:\n.*CUDA out of memory"):
         adapter.generate(case("bad"))
 
@@ -122,7 +130,7 @@ def test_the_official_codes_failure_is_reported_with_its_message(tmp_path: Path)
 def test_every_missing_piece_is_named_with_its_fix(tmp_path: Path) -> None:
     commit = make_checkout(tmp_path / "echo")
     (tmp_path / "echo" / "models" / "w.bin").write_bytes(b"tampered!!!!!!!!")
-    adapter_class = echo_adapter("0" * 40)
+    adapter_class = echo_adapter("0" * 40, tmp_path / "files")
     adapter = adapter_class(
         ExternalSettings(checkout=str(tmp_path / "echo"), python=str(tmp_path / "no-python"))
     )
@@ -136,7 +144,7 @@ def test_every_missing_piece_is_named_with_its_fix(tmp_path: Path) -> None:
 
 def test_an_environment_that_cannot_import_the_method_is_reported(tmp_path: Path) -> None:
     commit = make_checkout(tmp_path / "echo")
-    adapter_class = echo_adapter(commit)
+    adapter_class = echo_adapter(commit, tmp_path / "files")
     adapter_class.external = ExternalSpec(
         **{**adapter_class.external.__dict__, "imports": ("no_such_module_xyz",)}
     )
