@@ -1,4 +1,4 @@
-"""The paper's Table 2 variants as InterAnimate config overrides (spec section 3.12).
+"""The paper's Table 2 variants as InterAnimate config overrides (docs/interanimate.md#ablation-switches).
 
 Each variant changes exactly one switch of the full model: ``use_ris`` (no latents, no region attention
 blocks, no orthogonality loss; masks still amplify the loss), ``use_soft_quant`` (region attention queries

@@ -3,7 +3,7 @@
 Without ``--method-args checkpoint=DIR`` it runs the tiny checkpoint shipped inside the package (trained on
 the synthetic set by ``scripts/train_tiny_checkpoint.sh``), so ``interhf-bench run --method interanimate``
 works on a fresh CPU machine. Sampling values left unset come from the checkpoint's ``interanimate.json``
-(``inference``), else from the spec's defaults (25 Euler steps, tiles of 16 with overlap 4, guidance 2.0).
+(``inference``), else from ``SAMPLING_DEFAULTS`` (25 Euler steps, tiles of 16 with overlap 4, guidance 2.0).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class InterAnimate(Adapter):
         return json.loads(path.read_text())
 
     def sampling(self) -> dict[str, Any]:
-        """Sampling values: --method-args, else the checkpoint's ``inference``, else the spec's defaults."""
+        """Sampling values: --method-args, else the checkpoint's ``inference``, else ``SAMPLING_DEFAULTS``."""
         settings: InterAnimateSettings = self.settings  # type: ignore[assignment]
         chosen = {
             key: getattr(settings, key) for key in SAMPLING_DEFAULTS if getattr(settings, key) is not None

@@ -61,12 +61,12 @@ def added_time_ids(
 def conditioning_keep(draw: torch.Tensor, p: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """``(keep_clip, keep_reference, keep_pose)``, 0/1 floats shaped like ``draw`` (uniform in [0, 1)).
 
-    SVD-Xtend's scheme (spec 3.10): CLIP and the identity are dropped for ``draw < 2p``, the reference
-    latents for ``p <= draw < 3p``. Both are dropped only in ``p <= draw < 2p``, so that is where the pose
-    is dropped too: the one band in which the model sees the unconditional branch of classifier-free
-    guidance exactly (no CLIP, no reference, no pose, no identity). The spec's text puts the pose drop at
-    ``draw < p``, assuming both were dropped there; they are not, and a model trained that way never
-    sees the unconditional input that guidance extrapolates from.
+    SVD-Xtend's scheme (docs/interanimate.md#conditioning-dropout): CLIP and the identity are dropped for
+    ``draw < 2p``, the reference latents for ``p <= draw < 3p``. Both are dropped only in
+    ``p <= draw < 2p``, so that is where the pose is dropped too: the one band in which the model sees the
+    unconditional branch of classifier-free guidance exactly (no CLIP, no reference, no pose, no
+    identity). Dropping the pose for ``draw < p`` instead would never show the model that input, since
+    the reference is kept there.
     """
     keep_clip = (draw >= 2 * p).float()
     keep_reference = 1 - ((draw >= p) & (draw < 3 * p)).float()

@@ -1,4 +1,4 @@
-"""The ID Preserver (spec section 3.5): ArcFace embedding to tokens, attended in parallel with CLIP.
+"""The ID Preserver: an ArcFace embedding to tokens, attended in parallel with CLIP.
 
 The projection is IP-Adapter-FaceID's MLP (512 -> hidden -> tokens x cross_dim, LayerNorm). Each spatial
 cross-attention site gets its own key/value projections, initialised from that site's CLIP ``to_k`` /

@@ -2,8 +2,8 @@
 
 EDM preconditioning for SVD's v-prediction UNet (SVD-Xtend, StableAnimator): ``c_in = 1/sqrt(s^2+1)``,
 ``c_noise = ln(s)/4``, ``c_skip = 1/(s^2+1)``, ``c_out = -s/sqrt(s^2+1)``, loss weight ``(1+s^2)/s^2``.
-The amplification weight per latent pixel is ``max(1, a_hand*M_hand, a_face*M_face)`` (spec 3.7, "max")
-or ``1 + (a_hand-1)*M_hand + (a_face-1)*M_face`` ("additive"); weights are not renormalised.
+The amplification weight per latent pixel is ``max(1, a_hand*M_hand, a_face*M_face)`` ("max", the
+default) or ``1 + (a_hand-1)*M_hand + (a_face-1)*M_face`` ("additive"); weights are not renormalised.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def amplification_weights(
 def diffusion_loss(
     denoised: torch.Tensor, clean: torch.Tensor, coefficients: EdmCoefficients, weights: torch.Tensor
 ) -> torch.Tensor:
-    """``mean_b mean_{f,c,h,w} lambda(sigma) * W * (D - x0)^2`` (spec Eq. 11)."""
+    """``mean_b mean_{f,c,h,w} lambda(sigma) * W * (D - x0)^2``: the EDM loss, amplified by ``W``."""
     per_element = coefficients.weight * weights * (denoised.float() - clean.float()) ** 2
     return per_element.flatten(1).mean(dim=1).mean()
 

@@ -1,4 +1,4 @@
-"""Hand/face masks at every resolution level of the UNet (spec section 3.6).
+"""Hand/face masks at every resolution level of the UNet, where the region attention reads them.
 
 Max-pooling, not bilinear or bicubic resizing, keeps a small hand visible at the coarsest levels. Each
 level has its own token count ``h*w``, which is how a processor finds its mask.

@@ -25,7 +25,7 @@ from interanimate.pose_net import PoseNet
 from interanimate.processor import attach_interaction_processors
 from interanimate.quantize import orthogonality_loss, perplexity
 
-# The switches of the paper's Table 2, with the meaning of spec section 3.12.
+# The switches of the paper's Table 2 ablation (docs/interanimate.md#ablation-switches).
 ABLATION_SWITCHES = ("use_ris", "use_soft_quant", "lambda_ortho", "use_id")
 
 
@@ -178,8 +178,8 @@ def output_norm(unet: UNetSpatioTemporalConditionModel, groups: int) -> nn.Group
 
     With 32 channels at the first level (the tiny preset), 32 groups normalise each channel on its own:
     every frame's per-channel mean is removed just before ``conv_out``, so the UNet can hardly set the
-    output's overall colour (the tiny checkpoint's colours drift towards an average background; measured
-    in docs/interanimate.md). Fewer groups keep the differences between channels. The affine weights keep
+    output's overall colour (the tiny checkpoint's colours drift towards an average background). Fewer
+    groups keep the differences between channels. The affine weights keep
     their shape, so a checkpoint trained with 32 groups loads into either.
     """
     channels = unet.config.block_out_channels[0]

@@ -2,8 +2,7 @@
 
 A preset gives the InterAnimate model configuration and the frozen SVD components (temporal VAE, CLIP
 image encoder, Euler scheduler). ``svd-xt-1.1`` loads them from a local diffusers SVD folder or a hub id;
-with ``random_weights`` it builds them from the folder's config files alone (the repository's tests use
-the configs in ``shared/data/svd-xt-1-1-configs``).
+with ``random_weights`` it builds them from the folder's config files alone (no weights downloaded).
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ SVD_SCHEDULER = {
     "use_karras_sigmas": True,
 }
 
-# Spec section 3.13, with latents and ID widths scaled down alike.
+# SVD's UNet layout at CPU size, with the interaction latents and ID widths scaled down alike.
 TINY_UNET = {
     "in_channels": 32,  # noisy latents + reference latents, 16 channels each (TINY_VAE)
     "out_channels": 16,
@@ -50,13 +49,12 @@ TINY_UNET = {
     "num_frames": 16,
 }
 TINY_VAE = {
-    # Three levels, a 1/4 latent grid (40x24 for a 160x96 frame): a 1/8 grid trained 3750 steps stayed
-    # at SSIM 0.64 on subjects it had not seen, below what copying the reference frame scores, so no
-    # denoiser on its latents could beat that baseline (docs/interanimate.md).
+    # Three levels, a 1/4 latent grid (40x24 for a 160x96 frame): at 1/8 a VAE this small loses the
+    # faces' and hands' detail, and its round trip caps what any denoiser on its latents can reach.
     "down_block_types": ["DownEncoderBlock2D"] * 3,
     # 64, not 32, at full resolution: diffusers fixes GroupNorm at 32 groups, so 32 channels would be
     # one channel per group, an instance norm before the output convolution that leaves the decoder
-    # almost no way to set a frame's overall colour (a from-scratch 32-channel VAE stalls near 16 dB).
+    # almost no way to set a frame's overall colour.
     "block_out_channels": [64, 64, 64],
     "layers_per_block": 1,
     # 16 channels: the 4 of SVD's VAE cannot carry a frame once the VAE is this small and briefly
@@ -97,7 +95,7 @@ def pass_through_time_conv_out(vae: AutoencoderKLTemporalDecoder) -> None:
     """Start the decoder's last layer, a 3-tap temporal convolution over RGB, as the identity.
 
     Randomly initialised it mixes colours across neighbouring frames, which a from-scratch autoencoder
-    must first unlearn (measured: about 0.5 dB lower test PSNR after 100-200 steps).
+    must first unlearn.
     """
     conv = vae.decoder.time_conv_out
     conv.weight.zero_()
@@ -126,7 +124,7 @@ def svd_components(
     """The full-size model on SVD img2vid-xt-1.1 (``source``: local diffusers folder or hub id).
 
     With ``random_weights`` only the config files are read and every network is randomly initialised
-    (for tests and memory measurements without the 9 GB of weights).
+    (for tests and memory checks without the 9 GB of weights).
     """
     source = str(source)
     unet_config = UNetSpatioTemporalConditionModel.load_config(source, subfolder="unet")

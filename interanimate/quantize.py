@@ -1,4 +1,4 @@
-"""Soft quantization (the spec's Algorithm 1) and the orthogonality loss (Algorithm 2).
+"""Soft quantization of features against the interaction latents, and the latents' orthogonality loss.
 
 Soft quantization replaces each feature by a convex combination of the interaction latents, weighted by a
 softmax over negative squared distances of the L2-normalised vectors divided by a temperature. Normalising

@@ -1,4 +1,4 @@
-"""The Region Attention Block of the Region-aware Interaction System (spec section 3.3).
+"""The Region Attention Block of the Region-aware Interaction System (RIS).
 
 Spatial branch: each token (``(B*F, h*w, C)``) is soft-quantized against this site's projection of the
 spatial interaction latents and attends to them. Temporal branch: the same tokens regrouped per pixel

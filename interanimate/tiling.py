@@ -1,4 +1,4 @@
-"""MimicMotion's tiled sampling windows and their triangular fusion weights (baselines.md section 1.4).
+"""MimicMotion's tiled sampling windows and their triangular fusion weights (docs/interanimate.md#inference).
 
 Frame 0 (the reference pose) belongs to every window, as an anchor at window position 0; windows step by
 ``tile - overlap``; a last window is added when the regular ones stop short of the final frame.

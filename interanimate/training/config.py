@@ -88,7 +88,7 @@ class TrainConfig(BaseModel):
     )
     vae_kl_weight: float = 1e-6
     vae_mixed_precision: Literal["no", "bf16"] = Field(
-        "no", description="bf16 autocast in the VAE phase (1.7x faster on the 2-core CPU with AVX512-BF16)"
+        "no", description="bf16 autocast in the VAE phase (faster on CPUs with bf16 instructions)"
     )
     vae_ssim_weight: float = Field(
         0.0, ge=0, description="add this times (1 - SSIM), the benchmark's SSIM recipe, to the VAE's loss"

@@ -1,4 +1,4 @@
-"""Training clips from a dataset in the benchmark's layout (DESIGN.md "Data").
+"""Training clips from a dataset in the benchmark's layout (docs/dataset-format.md).
 
 A sample mirrors one inference window: position 0 is a reference frame drawn at random from the video
 (its own pose image and mask, its frame as target), followed by ``clip_length - 1`` consecutive frames

@@ -1,4 +1,4 @@
-"""Conditioning dropout (spec 3.10): SVD-Xtend's CLIP and reference bands, and a band that is exactly the
+"""Conditioning dropout: SVD-Xtend's CLIP and reference bands, and a band that is exactly the
 unconditional branch of classifier-free guidance."""
 
 from __future__ import annotations

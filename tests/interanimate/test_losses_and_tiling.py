@@ -1,4 +1,4 @@
-"""EDM loss with amplification (spec 3.7) and MimicMotion's windows and fusion weights (baselines.md 1.4)."""
+"""EDM loss with amplification and MimicMotion's windows and fusion weights."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The model's contract (issue 6, item 8): SVD exactly at initialisation, ablation switches remove exactly
+"""The model's contract: SVD exactly at initialisation, ablation switches remove exactly
 their parts, masks reach every resolution level, save/load and MimicMotion's checkpoint by name."""
 
 from __future__ import annotations

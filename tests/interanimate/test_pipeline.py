@@ -1,4 +1,4 @@
-"""Inference (spec 3.11): shapes, determinism for a seed, checkpoints that reproduce their frames."""
+"""Inference: shapes, determinism for a seed, checkpoints that reproduce their frames."""
 
 from __future__ import annotations
 

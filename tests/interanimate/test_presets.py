@@ -14,7 +14,7 @@ SITE_WIDTHS = [320, 320, 640, 640, 1280, 1280, 1280, 1280, 1280, 1280, 640, 640,
 
 
 def expected_interaction_parameters(d: int = 1024, k: int = 512, cross: int = 1024) -> int:
-    """Spec 3.1-3.5 counted by hand: latents, one region block and one identity attention per site."""
+    """The new parts counted by hand: latents, one region block and one identity attention per site."""
     latents = 2 * k * d
     region = identity = 0
     for c in SITE_WIDTHS:

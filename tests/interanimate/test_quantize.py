@@ -1,4 +1,4 @@
-"""Soft quantization and the orthogonality loss (spec sections 3.4 and 3.8)."""
+"""Soft quantization and the orthogonality loss."""
 
 from __future__ import annotations
 
