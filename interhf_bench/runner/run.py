@@ -1,6 +1,6 @@
 """``generate`` and ``run``: a method over a protocol's cases, then its scores and provenance.
 
-Layout (DESIGN.md): ``<out>/<method>/<protocol>/videos/<video_id>.mp4`` (+ ``.json`` record),
+Layout (docs/runs.md): ``<out>/<method>/<protocol>/videos/<video_id>.mp4`` (+ ``.json`` record),
 ``metrics.json`` and ``run_meta.json`` beside ``videos/``. Under ``torchrun`` / ``accelerate launch``
 each rank generates and scores its slice and rank 0 merges the score states and writes the results.
 """
@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from interhf_bench.adapters.api import Adapter
 from interhf_bench.adapters.registry import MethodRegistry
 from interhf_bench.data.dataset import Dataset
+from interhf_bench.data.info import protocol_for
 from interhf_bench.data.manifest import ManifestRow, manifest_hash
 from interhf_bench.io.files import write_text_atomic
 from interhf_bench.protocol.spec import ProtocolSpec
@@ -117,123 +118,171 @@ def ensure_embedded_dataset(group: ProcessGroup, progress: bool) -> Path:
     return root
 
 
+@dataclass
+class _Plan:
+    """What one run works on, resolved once from its config."""
+
+    root: Path
+    protocol: ProtocolSpec
+    dataset: Dataset
+    registry: MethodRegistry
+    adapter: Adapter
+    rows: list[ManifestRow]
+    run_dir: Path
+    device: str
+
+
+@dataclass
+class _Clock:
+    """When the run started, and its phases' ends (``time.perf_counter`` seconds)."""
+
+    started: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    begin: float = field(default_factory=time.perf_counter)
+    generated: float | None = None
+
+    def timings(self, scored: bool) -> dict[str, float | None]:
+        finished = time.perf_counter()
+        generated = self.generated if self.generated is not None else finished
+        return {
+            "generate": round(generated - self.begin, 3),
+            "score": round(finished - generated, 3) if scored else None,
+            "total": round(finished - self.begin, 3),
+        }
+
+
 def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
     """Generate (resuming) and, with ``score``, score and write ``metrics.json`` and ``run_meta.json``."""
-    from interhf_bench.data.info import protocol_for
-
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    begin = time.perf_counter()
+    clock = _Clock()
     shard = shard_from_env()
     group = ProcessGroup(shard)
     try:
-        root = config.data or ensure_embedded_dataset(group, config.progress and shard.is_main)
-        protocol = protocol_for(root, config.protocol)
-        dataset = Dataset(root, manifest=config.manifest)
-        registry = MethodRegistry(config.includes)
-        adapter = make_adapter(registry.load(config.method), config.method_args)
-        rows = select_rows(dataset, classes=config.classes, video_ids=config.video_ids, limit=config.limit)
-        if not rows:
-            raise ValueError(f"{dataset.manifest_path}: no test videos selected")
-        run_dir = config.out / adapter.meta.name / protocol.id
-        device = shard.device(config.device)
-        my_rows = shard.take(rows)
-        generation = generate_videos(
-            adapter,
-            dataset,
-            protocol,
-            my_rows,
-            run_dir / "videos",
-            device=device,
-            seed=config.seed,
-            overwrite=config.overwrite,
-            timeout=config.timeout,
-            progress=config.progress and shard.is_main,
-            rank=shard.rank,
-        )
-        generated_at = time.perf_counter()
-        outcome = RunOutcome(run_dir, generation)
-        state = None
-        if score:
-            from interhf_bench.scoring.metric_set import build_metric_set
-
-            metric_set = build_metric_set(
-                protocol,
-                device=device,
-                allow_unverified=config.allow_unverified_weights,
-                pose_backend=None if config.hand_detector == "none" else config.hand_detector,
-            )
-            state = _score_shard(config, dataset, protocol, run_dir, my_rows, metric_set, shard)
+        plan = _plan(config, group, shard)
+        my_rows = shard.take(plan.rows)
+        generation = _generate(config, plan, my_rows, shard)
+        clock.generated = time.perf_counter()
+        metric_set = _metric_set(config, plan) if score else None
+        state = _score_shard(config, plan, my_rows, metric_set, shard) if metric_set is not None else None
         states = group.gather((generation, state))
         if not shard.is_main or states is None:
-            return outcome
-        merged_generation = _merge_generation([g for g, _ in states])
-        outcome.generation = merged_generation
-        metrics = None
-        metric_settings: dict[str, dict[str, object]] = {}
-        unavailable: dict[str, str] = {}
-        if score:
-            metrics = _write_metrics(dataset, protocol, run_dir, [s for _, s in states if s], metric_set)
-            metric_settings, unavailable = metrics.settings, metrics.unavailable
-        finished_at = time.perf_counter()
-        meta = RunMeta(
-            protocol=protocol.id,
-            protocol_hash=protocol.hash,
-            dataset=str(root),
-            manifest_sha256=manifest_hash(dataset.rows),
-            method=MethodInfo(
-                meta=adapter.meta,
-                origin=registry.source(config.method).origin,
-                settings=adapter.settings.model_dump(mode="json"),
-                details=adapter.run_details(),
-            ),
-            seed=config.seed,
-            selection=Selection(
-                classes=config.classes,
-                video_ids=config.video_ids,
-                limit=config.limit,
-                n_cases=len(rows),
-                complete=len(rows) == sum(1 for row in dataset if row.split == "test"),
-            ),
-            world_size=shard.world_size,
-            started=started,
-            finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            timings={
-                "generate": round(generated_at - begin, 3),
-                "score": round(finished_at - generated_at, 3) if score else None,
-                "total": round(finished_at - begin, 3),
-            },
-            generation=merged_generation.as_dict(),
-            metrics=metric_settings,
-            unavailable_metrics=unavailable,
-            environment=environment(device),
-        )
-        write_text_atomic(run_dir / "run_meta.json", meta.model_dump_json(indent=2) + "\n")
-        outcome.metrics, outcome.meta = metrics, meta
-        if merged_generation.interrupted:
-            raise RunInterrupted(run_dir, metrics is not None)
-        return outcome
+            return RunOutcome(plan.run_dir, generation)
+        return _finish(config, plan, clock, states, metric_set, shard)
     finally:
         group.close()
 
 
-def _score_shard(
+def _plan(config: RunConfig, group: ProcessGroup, shard: Shard) -> _Plan:
+    """The dataset, protocol, adapter and selected cases of ``config``; errors before any work."""
+    root = config.data or ensure_embedded_dataset(group, config.progress and shard.is_main)
+    protocol = protocol_for(root, config.protocol)
+    dataset = Dataset(root, manifest=config.manifest)
+    registry = MethodRegistry(config.includes)
+    adapter = make_adapter(registry.load(config.method), config.method_args)
+    rows = select_rows(dataset, classes=config.classes, video_ids=config.video_ids, limit=config.limit)
+    if not rows:
+        raise ValueError(f"{dataset.manifest_path}: no test videos selected")
+    run_dir = config.out / adapter.meta.name / protocol.id
+    return _Plan(root, protocol, dataset, registry, adapter, rows, run_dir, shard.device(config.device))
+
+
+def _generate(config: RunConfig, plan: _Plan, rows: list[ManifestRow], shard: Shard) -> GenerationSummary:
+    return generate_videos(
+        plan.adapter,
+        plan.dataset,
+        plan.protocol,
+        rows,
+        plan.run_dir / "videos",
+        device=plan.device,
+        seed=config.seed,
+        overwrite=config.overwrite,
+        timeout=config.timeout,
+        progress=config.progress and shard.is_main,
+        rank=shard.rank,
+    )
+
+
+def _metric_set(config: RunConfig, plan: _Plan) -> MetricSet:
+    from interhf_bench.scoring.metric_set import build_metric_set
+
+    return build_metric_set(
+        plan.protocol,
+        device=plan.device,
+        allow_unverified=config.allow_unverified_weights,
+        pose_backend=None if config.hand_detector == "none" else config.hand_detector,
+    )
+
+
+def _finish(
     config: RunConfig,
-    dataset: Dataset,
-    protocol: ProtocolSpec,
-    run_dir: Path,
-    rows: list[ManifestRow],
-    metrics: MetricSet,
+    plan: _Plan,
+    clock: _Clock,
+    states: list[tuple[GenerationSummary, ScoreState | None]],
+    metric_set: MetricSet | None,
     shard: Shard,
+) -> RunOutcome:
+    """On rank 0: merge the ranks' results, write ``metrics.json`` (when scored) and ``run_meta.json``."""
+    generation = _merge_generation([g for g, _ in states])
+    metrics = None
+    if metric_set is not None:
+        metrics = _write_metrics(plan, [s for _, s in states if s], metric_set)
+    meta = _run_meta(config, plan, clock, generation, metrics, shard)
+    write_text_atomic(plan.run_dir / "run_meta.json", meta.model_dump_json(indent=2) + "\n")
+    if generation.interrupted:
+        raise RunInterrupted(plan.run_dir, metrics is not None)
+    return RunOutcome(plan.run_dir, generation, metrics, meta)
+
+
+def _run_meta(
+    config: RunConfig,
+    plan: _Plan,
+    clock: _Clock,
+    generation: GenerationSummary,
+    metrics: MetricsFile | None,
+    shard: Shard,
+) -> RunMeta:
+    """The run's provenance: what ran, on what, with which settings, and how long each phase took."""
+    return RunMeta(
+        protocol=plan.protocol.id,
+        protocol_hash=plan.protocol.hash,
+        dataset=str(plan.root),
+        manifest_sha256=manifest_hash(plan.dataset.rows),
+        method=MethodInfo(
+            meta=plan.adapter.meta,
+            origin=plan.registry.source(config.method).origin,
+            settings=plan.adapter.settings.model_dump(mode="json"),
+            details=plan.adapter.run_details(),
+        ),
+        seed=config.seed,
+        selection=Selection(
+            classes=config.classes,
+            video_ids=config.video_ids,
+            limit=config.limit,
+            n_cases=len(plan.rows),
+            complete=len(plan.rows) == sum(1 for row in plan.dataset if row.split == "test"),
+        ),
+        world_size=shard.world_size,
+        started=clock.started,
+        finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        timings=clock.timings(scored=metrics is not None),
+        generation=generation.as_dict(),
+        metrics=metrics.settings if metrics else {},
+        unavailable_metrics=metrics.unavailable if metrics else {},
+        environment=environment(plan.device),
+    )
+
+
+def _score_shard(
+    config: RunConfig, plan: _Plan, rows: list[ManifestRow], metrics: MetricSet, shard: Shard
 ) -> ScoreState:
     """This rank's score state; generation failures are recorded as failed with their error."""
     from interhf_bench.paths import cache_dir
     from interhf_bench.scoring.feature_cache import FeatureCache
     from interhf_bench.scoring.score import accumulate
 
+    videos = plan.run_dir / "videos"
     state = accumulate(
-        dataset,
-        protocol,
-        run_dir / "videos",
+        plan.dataset,
+        plan.protocol,
+        videos,
         metrics,
         video_ids=[row.video_id for row in rows],
         cache=FeatureCache(cache_dir() / "features"),
@@ -241,24 +290,22 @@ def _score_shard(
         workers=config.workers,
     )
     for video_id in list(state.missing):
-        record = read_record(run_dir / "videos" / f"{video_id}.mp4")
+        record = read_record(videos / f"{video_id}.mp4")
         if record is not None and record.status != "ok":
             state.missing.remove(video_id)
             state.failed[video_id] = f"generation {record.status}: {record.error}"
     return state
 
 
-def _write_metrics(
-    dataset: Dataset, protocol: ProtocolSpec, run_dir: Path, states: list[ScoreState], metrics: MetricSet
-) -> MetricsFile:
+def _write_metrics(plan: _Plan, states: list[ScoreState], metrics: MetricSet) -> MetricsFile:
     """Merge the ranks' states (in rank order) and write ``metrics.json``."""
     from interhf_bench.scoring.score import build_metrics_file
 
     merged = states[0]
     for other in states[1:]:
         merged.merge(other)
-    result = build_metrics_file(merged, dataset, protocol, run_dir / "videos", metrics)
-    write_text_atomic(run_dir / "metrics.json", result.model_dump_json(indent=2) + "\n")
+    result = build_metrics_file(merged, plan.dataset, plan.protocol, plan.run_dir / "videos", metrics)
+    write_text_atomic(plan.run_dir / "metrics.json", result.model_dump_json(indent=2) + "\n")
     return result
 
 
