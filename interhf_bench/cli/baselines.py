@@ -50,7 +50,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_setup(args: argparse.Namespace) -> int:
     from interhf_bench.adapters.external import ExternalAdapter
     from interhf_bench.adapters.registry import MethodRegistry
-    from interhf_bench.cli import CommandError
+    from interhf_bench.cli.errors import CommandError
 
     adapter_class = MethodRegistry().load(args.method)
     if not issubclass(adapter_class, ExternalAdapter):
