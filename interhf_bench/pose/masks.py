@@ -1,6 +1,6 @@
 """Hand and face masks from COCO-WholeBody keypoints, at any resolution.
 
-A region's mask is an axis-aligned box around its valid keypoints, enlarged, as DESIGN.md asks. The same
+A region's mask is an axis-aligned box around its valid keypoints, enlarged (docs/metrics.md). The same
 masks serve InterAnimate's region attention and loss amplification (resized to the latent grids) and the
 region metrics (frame metrics inside hand and face regions), so every choice is a named field of
 :class:`MaskSpec` and the box geometry is exact rather than pixel-rounded.

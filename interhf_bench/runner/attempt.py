@@ -6,8 +6,6 @@ it will be run.
 
 from __future__ import annotations
 
-import random
-import sys
 import time
 import traceback
 from collections.abc import Sequence
@@ -18,6 +16,7 @@ import numpy as np
 from interhf_bench.adapters.api import Adapter, AdapterOutputError, Case, check_output
 from interhf_bench.results.case_record import Status
 from interhf_bench.runner.timeout import CaseTimeout, time_limit
+from interhf_bench.seeding import seed_everything
 
 
 @dataclass(frozen=True)
@@ -36,15 +35,6 @@ class CaseOutcome:
     problem: str | None = None
     exception: BaseException | None = None
     traceback: str | None = None
-
-
-def seed_everything(seed: int) -> None:
-    """Seed Python's, NumPy's and (if loaded) torch's global generators for adapters that use them."""
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.manual_seed(seed)
 
 
 def attempt_cases(adapter: Adapter, cases: Sequence[Case], timeout: float | None = None) -> list[CaseOutcome]:

@@ -2,7 +2,7 @@
 
 A file is trusted only if its checksum matches the one recorded here (sha256, or the git blob id where
 that is the only published identity). Files live in one folder, ``$INTERHF_BENCH_WEIGHTS`` or
-``<cache>/weights``, at the relative path given here (the same layout as ``shared/weights`` in CI).
+``<cache>/weights``, at the relative path given here.
 """
 
 from __future__ import annotations
