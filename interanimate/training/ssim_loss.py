@@ -3,7 +3,7 @@
 The benchmark scores SSIM the DisCo way (``interhf_bench.metrics.pixel``): grey frames in 0-255,
 skimage's defaults (7x7 uniform window, sample covariance, K1 0.01, K2 0.03), averaged over the valid
 windows. An autoencoder trained on L1 + MSE alone blurs the fine structure that SSIM weighs; adding
-``1 - ssim`` lifted the tiny VAE's SSIM on unseen frames by 0.04 in 100 steps (docs/interanimate.md).
+``1 - ssim`` to its loss (``vae_ssim_weight``) sharpens it.
 The grey conversion is OpenCV's weights without its rounding to uint8, which a gradient cannot pass.
 """
 
