@@ -112,6 +112,8 @@ class InterAnimatePipeline(DiffusionPipeline):
         """Frames ``(T, H, W, 3)`` uint8 for ``pose_images`` ``(T + 1, H, W, 3)`` uint8 whose frame 0 is the
         reference pose; ``region_masks`` ``(T + 1, H, W)`` bool; ``identity`` a 512-d embedding or None."""
         self.check_inputs(pose_images, region_masks)
+        num_frames = pose_images.shape[0]
+        windows = sampling_windows(num_frames, tile_size, tile_overlap)
         generator = torch.Generator("cpu").manual_seed(seed)  # every draw, in a fixed order
         conditions = self.encode_conditions(
             reference,
@@ -119,17 +121,13 @@ class InterAnimatePipeline(DiffusionPipeline):
             region_masks,
             identity,
             generator,
-            fps,
-            motion_bucket_id,
-            noise_aug_strength,
+            fps=fps,
+            motion_bucket_id=motion_bucket_id,
+            noise_aug_strength=noise_aug_strength,
         )
-        num_frames = pose_images.shape[0]
         guidance = self.guidance_scales(min_guidance_scale, max_guidance_scale, num_frames)
         self.scheduler.set_timesteps(num_inference_steps, device=self.model.device)
-        latents = self.prepare_latents(
-            num_frames, min(tile_size, num_frames), conditions.reference, generator
-        )
-        windows = sampling_windows(num_frames, tile_size, tile_overlap)
+        latents = self.prepare_latents(num_frames, len(windows[0]), conditions.reference, generator)
         latents = self.denoise(latents, conditions, guidance, windows, generator, progress)
         return self.decode_frames(latents, decode_chunk_size)
 
@@ -145,6 +143,7 @@ class InterAnimatePipeline(DiffusionPipeline):
         region_masks: np.ndarray,
         identity: np.ndarray | None,
         generator: torch.Generator,
+        *,
         fps: int,
         motion_bucket_id: int,
         noise_aug_strength: float,
@@ -227,6 +226,7 @@ class InterAnimatePipeline(DiffusionPipeline):
         cond_sum = torch.zeros_like(model_input)
         uncond_sum = torch.zeros_like(model_input)
         weight_sum = torch.zeros((1, model_input.shape[1], 1, 1, 1), device=device, dtype=dtype)
+        branches = conditions.branches()
         for window in windows:
             index = torch.tensor(window, device=device)
             cond, uncond = self._window_prediction(
@@ -235,7 +235,7 @@ class InterAnimatePipeline(DiffusionPipeline):
                 conditions.poses[:, index],
                 conditions.masks[:, index],
                 timestep,
-                conditions.branches(),
+                branches,
                 guidance is not None,
             )
             cond_sum[:, index] += weights * cond
