@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("data", help="synthesize, prepare, validate and split datasets")
     sub = parser.add_subparsers(title="data commands", dest="data_command", metavar="COMMAND", required=True)
+    _register_synth(sub)
+    _register_prepare(sub)
+    _register_validate(sub)
+    _register_split(sub)
 
+
+def _register_synth(sub: argparse._SubParsersAction) -> None:
     synth = sub.add_parser("synth", help="render the synthetic InterHF-mini dataset")
     synth.add_argument("out", nargs="?", type=Path, help="output folder (default: the user cache)")
     synth.add_argument("--protocol", default="interhf-mini-v1", help="protocol shape (interhf-v1: full size)")
@@ -38,6 +44,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     synth.add_argument("--no-progress", action="store_true")
     synth.set_defaults(handler=run_synth)
 
+
+def _register_prepare(sub: argparse._SubParsersAction) -> None:
     prepare = sub.add_parser(
         "prepare", help="turn raw videos and a labels CSV into a dataset (keypoints, masks, identity)"
     )
@@ -61,6 +69,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     prepare.add_argument("--no-progress", action="store_true")
     prepare.set_defaults(handler=run_prepare)
 
+
+def _register_validate(sub: argparse._SubParsersAction) -> None:
     validate = sub.add_parser("validate", help="check a dataset against the format and its protocol")
     validate.add_argument("root", type=Path)
     validate.add_argument("--protocol", help="protocol to check against (default: from ROOT/dataset.json)")
@@ -76,6 +86,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     validate.add_argument("--no-progress", action="store_true")
     validate.set_defaults(handler=run_validate)
 
+
+def _register_split(sub: argparse._SubParsersAction) -> None:
     split = sub.add_parser("split", help="select a protocol test split from a larger manifest (seeded)")
     split.add_argument("root", type=Path)
     split.add_argument(
