@@ -24,4 +24,4 @@ for stage in "800 2e-4 1e-5 0" "2000 1e-4 1e-5 0" "2200 5e-5 null 1"; do
 done
 interanimate train --config tiny.yaml --set "${PATHS[@]}" --no-progress
 interanimate export "$WORK/run/final" interanimate/checkpoints/tiny-synthetic --dtype float16 \
-  --inference num_inference_steps=10 guidance_scale=1.5
+  --inference num_inference_steps=7 guidance_scale=1.5
