@@ -24,7 +24,13 @@ from interhf_bench.cli import (
     validate,
     weights,
 )
-from interhf_bench.cli.errors import CommandError
+from interhf_bench.cli.errors import (
+    EXPECTED_FAILURES,
+    RESUME_HINT,
+    CommandError,
+    debug_requested,
+    describe_failure,
+)
 
 # Command groups of installed packages (the leaderboard and InterAnimate among them): modules with a
 # ``register(subparsers)``, found through entry points so this package names none of them.
@@ -37,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="InterHF-Bench: evaluate hand-face interaction animation on the InterHF protocol.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of a failure (also INTERHF_BENCH_DEBUG=1)"
+    )
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     run.register(commands)
     score.register(commands)
@@ -61,11 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
-    except (CommandError, FileExistsError, FileNotFoundError, KeyError, ValueError, RuntimeError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"interhf-bench: error: {message}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt as exc:
-        message = str(exc) or "interrupted; finished files are kept, rerun to resume"
+        message = str(exc) or f"interrupted; {RESUME_HINT}"
         print(f"interhf-bench: {message}", file=sys.stderr)
         return 130
+    except EXPECTED_FAILURES as exc:
+        if debug_requested(args.debug):
+            raise
+        print(f"interhf-bench: error: {describe_failure(exc)}", file=sys.stderr)
+        if getattr(args, "resumable", False):
+            print(f"interhf-bench: {RESUME_HINT}", file=sys.stderr)
+        return 1
+
+
+__all__ = ["CommandError", "build_parser", "main"]

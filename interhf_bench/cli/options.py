@@ -13,7 +13,7 @@ def add_include_option(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FILE.py",
-        help="load adapters from a Python file (repeatable)",
+        help="load adapters from a Python file: this runs the file's code (repeatable)",
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,10 +85,28 @@ def validate_dataset(
     return ValidationReport(root, manifest, protocol, len(numbered_rows), len(test_rows), violations)
 
 
+def check_rows_for_run(
+    root: str | os.PathLike[str], rows: Sequence[ManifestRow], protocol: ProtocolSpec, manifest: Path
+) -> list[Violation]:
+    """The rules a run depends on, for the rows it will use: the protocol's frame count, fps and size, and
+    each video's header and array files agreeing with them (no hashing, no full decode: fast enough to
+    run before every run, so a bad row stops it before anything is generated)."""
+    root = Path(root)
+    violations: list[Violation] = []
+    for row in rows:
+        report = _row_reporter(violations, manifest, None, row)
+        _check_protocol_values(row, protocol, report)
+        _check_video(root, row, report, check_hashes=False, decode=False)
+        _check_arrays(root, row, report, check_hashes=False)
+    return violations
+
+
 Reporter = Callable[..., None]
 
 
-def _row_reporter(violations: list[Violation], manifest: Path, line: int, row: ManifestRow) -> Reporter:
+def _row_reporter(
+    violations: list[Violation], manifest: Path, line: int | None, row: ManifestRow
+) -> Reporter:
     def report(message: str, field: str | None = None, file: str | os.PathLike[str] | None = None) -> None:
         violations.append(Violation(str(file or manifest), message, field, line, row.video_id))
 

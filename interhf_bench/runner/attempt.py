@@ -51,7 +51,7 @@ def attempt_cases(adapter: Adapter, cases: Sequence[Case], timeout: float | None
     except CaseTimeout as exc:
         seconds = (time.perf_counter() - begin) / len(cases)
         return [CaseOutcome(case, "timeout", seconds, error=str(exc)) for case in cases]
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # an adapter's sys.exit() fails its cases, not the run
         seconds = (time.perf_counter() - begin) / len(cases)
         trace = traceback.format_exc(limit=20)
         error = f"{type(exc).__name__}: {exc}"

@@ -29,6 +29,7 @@ from interhf_bench.io.video import write_video
 from interhf_bench.protocol.spec import ProtocolSpec
 from interhf_bench.runner.attempt import CaseOutcome, attempt_cases
 from interhf_bench.runner.cases import build_case
+from interhf_bench.runner.claims import DEFAULT_STALE_AFTER, release, try_claim
 from interhf_bench.runner.sidecar import CaseRecord, is_finished, read_record, write_record
 
 Overwrite = Literal["never", "only-missing", "always"]
@@ -41,6 +42,7 @@ class GenerationSummary:
 
     generated: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)  # held by another process working on the folder
     failed: dict[str, str] = field(default_factory=dict)
     case_seconds: list[float] = field(default_factory=list)
     seconds: float = 0.0
@@ -50,6 +52,7 @@ class GenerationSummary:
         return {
             "generated": len(self.generated),
             "skipped": len(self.skipped),
+            "elsewhere": len(self.elsewhere),
             "failed": len(self.failed),
             "seconds": round(self.seconds, 3),
             "mean_case_seconds": round(float(np.mean(self.case_seconds)), 3) if self.case_seconds else None,
@@ -79,8 +82,13 @@ def generate_videos(
     timeout: float | None = None,
     progress: bool = True,
     rank: int = 0,
+    stale_after: float = DEFAULT_STALE_AFTER,
 ) -> GenerationSummary:
-    """Generate the videos of ``rows`` that ``overwrite`` asks for into ``videos_dir``."""
+    """Generate the videos of ``rows`` that ``overwrite`` asks for into ``videos_dir``.
+
+    Each case is claimed first (:mod:`interhf_bench.runner.claims`): a case another live process holds
+    is left to it (``summary.elsewhere``), so several processes can share one folder.
+    """
     if overwrite not in OVERWRITE_CHOICES:
         raise ValueError(f"overwrite must be one of {', '.join(OVERWRITE_CHOICES)}, got {overwrite!r}")
     start = time.perf_counter()
@@ -97,9 +105,17 @@ def generate_videos(
     bar = tqdm(total=len(todo), desc=f"generate {name}", unit="video", disable=not progress)
     try:
         for first in range(0, len(todo), max(1, adapter.batch_size)):
-            batch = todo[first : first + max(1, adapter.batch_size)]
-            _generate_and_record(adapter, dataset, protocol, batch, videos_dir, seed, timeout, rank, summary)
-            bar.update(len(batch))
+            candidates = todo[first : first + max(1, adapter.batch_size)]
+            batch = _claim(candidates, videos_dir, overwrite, stale_after, summary)
+            try:
+                if batch:
+                    _generate_and_record(
+                        adapter, dataset, protocol, batch, videos_dir, seed, timeout, rank, summary
+                    )
+            finally:
+                for row in batch:
+                    release(videos_dir / f"{row.video_id}.mp4")
+            bar.update(len(candidates))
             bar.set_postfix(failed=len(summary.failed))
     except KeyboardInterrupt:  # the case in progress is dropped; what finished is scored by the caller
         summary.interrupted = True
@@ -107,6 +123,27 @@ def generate_videos(
         bar.close()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _claim(
+    rows: Sequence[ManifestRow],
+    videos_dir: Path,
+    overwrite: Overwrite,
+    stale_after: float,
+    summary: GenerationSummary,
+) -> list[ManifestRow]:
+    """The rows this process now holds and that still need generating (another may have just finished)."""
+    claimed = []
+    for row in rows:
+        path = videos_dir / f"{row.video_id}.mp4"
+        if not try_claim(path, stale_after):
+            summary.elsewhere.append(row.video_id)
+        elif overwrite != "always" and not needs_generation(path, overwrite):
+            release(path)
+            summary.skipped.append(row.video_id)
+        else:
+            claimed.append(row)
+    return claimed
 
 
 def _generate_and_record(

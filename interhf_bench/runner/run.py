@@ -20,13 +20,15 @@ from interhf_bench.adapters.api import Adapter
 from interhf_bench.adapters.registry import MethodRegistry
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.info import protocol_for
-from interhf_bench.data.manifest import ManifestRow, manifest_hash
+from interhf_bench.data.manifest import DatasetError, ManifestRow, manifest_hash
+from interhf_bench.data.validate import check_rows_for_run
 from interhf_bench.io.files import write_text_atomic
 from interhf_bench.protocol.spec import ProtocolSpec
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.results.provenance import environment
 from interhf_bench.results.run_meta import MethodInfo, RunMeta, Selection
 from interhf_bench.runner.cases import select_rows
+from interhf_bench.runner.claims import DEFAULT_STALE_AFTER, held_elsewhere, release, try_claim
 from interhf_bench.runner.distributed import ProcessGroup, Shard, shard_from_env
 from interhf_bench.runner.generate import GenerationSummary, Overwrite, generate_videos
 from interhf_bench.runner.sidecar import read_record
@@ -56,6 +58,7 @@ class RunConfig:
     device: str = "cpu"
     seed: int = 0
     timeout: float | None = None
+    lock_timeout: float = DEFAULT_STALE_AFTER  # seconds before another process's case claim is taken over
     includes: list[Path] = field(default_factory=list)
     progress: bool = True
     workers: int = 2
@@ -80,6 +83,7 @@ class RunOutcome:
     generation: GenerationSummary
     metrics: MetricsFile | None = None
     meta: RunMeta | None = None
+    scored_elsewhere: bool = False  # other processes still work on the folder: the last one scores it
 
 
 def parse_method_args(pairs: list[str], option: str = "--method-args") -> dict[str, str]:
@@ -155,11 +159,14 @@ def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
     clock = _Clock()
     shard = shard_from_env()
     group = ProcessGroup(shard)
+    plan: _Plan | None = None
     try:
         plan = _plan(config, group, shard)
         my_rows = shard.take(plan.rows)
         generation = _generate(config, plan, my_rows, shard)
         clock.generated = time.perf_counter()
+        if score and not _my_turn_to_score(plan, shard, config.lock_timeout):
+            return RunOutcome(plan.run_dir, generation, scored_elsewhere=True)
         metric_set = _metric_set(config, plan) if score else None
         state = _score_shard(config, plan, my_rows, metric_set, shard) if metric_set is not None else None
         states = group.gather((generation, state))
@@ -167,7 +174,20 @@ def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
             return RunOutcome(plan.run_dir, generation)
         return _finish(config, plan, clock, states, metric_set, shard)
     finally:
+        if plan is not None:
+            release(plan.run_dir / "metrics.json")  # the scoring claim, if this process held it
         group.close()
+
+
+def _my_turn_to_score(plan: _Plan, shard: Shard, stale_after: float) -> bool:
+    """Whether this process scores: no other process still holds a case of the selection, and no other
+    is scoring (the ``metrics.lock`` claim). Ranks of one ``torchrun`` job always score their shards."""
+    if shard.world_size > 1:
+        return True
+    videos = plan.run_dir / "videos"
+    if any(held_elsewhere(videos / f"{row.video_id}.mp4", stale_after) for row in plan.rows):
+        return False
+    return try_claim(plan.run_dir / "metrics.json", stale_after)
 
 
 def _plan(config: RunConfig, group: ProcessGroup, shard: Shard) -> _Plan:
@@ -180,6 +200,9 @@ def _plan(config: RunConfig, group: ProcessGroup, shard: Shard) -> _Plan:
     rows = select_rows(dataset, classes=config.classes, video_ids=config.video_ids, limit=config.limit)
     if not rows:
         raise ValueError(f"{dataset.manifest_path}: no test videos selected")
+    problems = check_rows_for_run(root, rows, protocol, dataset.manifest_path)
+    if problems:
+        raise DatasetError(problems)
     run_dir = config.out / adapter.meta.name / protocol.id
     return _Plan(root, protocol, dataset, registry, adapter, rows, run_dir, shard.device(config.device))
 
@@ -197,6 +220,7 @@ def _generate(config: RunConfig, plan: _Plan, rows: list[ManifestRow], shard: Sh
         timeout=config.timeout,
         progress=config.progress and shard.is_main,
         rank=shard.rank,
+        stale_after=config.lock_timeout,
     )
 
 
@@ -314,6 +338,7 @@ def _merge_generation(summaries: list[GenerationSummary]) -> GenerationSummary:
     for summary in summaries:
         merged.generated += summary.generated
         merged.skipped += summary.skipped
+        merged.elsewhere += summary.elsewhere
         merged.failed.update(summary.failed)
         merged.case_seconds += summary.case_seconds
         merged.seconds = max(merged.seconds, summary.seconds)

@@ -87,3 +87,19 @@ def test_rescoring_catches_edited_numbers(submission, tmp_path: Path, capsys) ->
     (broken / "metrics.json").write_text(json.dumps(raw))
     assert check(data, broken, "--rescore") == 1
     assert "metrics.json: psnr = " in capsys.readouterr().out
+
+
+def test_validate_and_the_leaderboard_never_run_a_submissions_code(submission, tmp_path: Path) -> None:
+    """A submission may carry Python files and name one as its adapter's origin; nothing imports them."""
+    data, folder = submission
+    target = broken_copy(folder, tmp_path)
+    marker = tmp_path / "code-ran"
+    payload = f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n"
+    for name in ("evil.py", "__init__.py", "conftest.py", "sitecustomize.py", "videos/evil.py"):
+        (target / name).write_text(payload)
+    meta = json.loads((target / "run_meta.json").read_text())
+    meta["method"]["origin"] = f"file {target / 'evil.py'}"
+    (target / "run_meta.json").write_text(json.dumps(meta))
+    check(data, target, "--rescore")
+    main(["leaderboard", str(target), "--out", str(tmp_path / "board")])
+    assert not marker.exists()

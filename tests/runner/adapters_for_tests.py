@@ -49,3 +49,12 @@ class Sleeper(Adapter):
     def generate(self, case: Case) -> np.ndarray:
         time.sleep(30)
         return np.ones((case.num_frames, case.height, case.width, 3), np.uint8)
+
+
+class Exiter(Adapter):
+    """Calls ``sys.exit`` in the middle of a case, as a careless script might."""
+
+    meta = AdapterMeta(name="exiter", display_name="Exiter", kind="reference")
+
+    def generate(self, case: Case) -> np.ndarray:
+        raise SystemExit(3)
