@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from interhf_bench.cli.errors import EXPECTED_FAILURES, debug_requested, describe_failure
+
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -103,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="interanimate",
         description="Train InterAnimate and export checkpoints (benchmark commands: interhf-bench).",
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of a failure (also INTERHF_BENCH_DEBUG=1)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     add_train_arguments(commands.add_parser("train", help="train InterAnimate from a YAML config"))
     add_export_arguments(
@@ -111,8 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"interanimate: error: {exc}", file=sys.stderr)
+    except EXPECTED_FAILURES as exc:
+        if debug_requested(args.debug):
+            raise
+        print(f"interanimate: error: {describe_failure(exc)}", file=sys.stderr)
         return 1
 
 
