@@ -11,21 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.runner.claims import held_elsewhere, lock_path, release, try_claim
 from interhf_bench.runner.run import RunConfig, run_method
-from tests.conftest import TINY
+from tests.runner.conftest import PLUGINS
 
-PLUGINS = Path(__file__).with_name("adapters_for_tests.py")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def tiny_dataset(tiny_dataset: Path) -> Path:
-    (tiny_dataset / "protocol.json").write_text(json.dumps(TINY.as_dict()))
-    return tiny_dataset
 
 
 def config(tiny_dataset: Path, out: Path, limit: int) -> RunConfig:

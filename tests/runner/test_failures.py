@@ -17,14 +17,7 @@ from interhf_bench.cli import main
 from interhf_bench.runner import generate
 from interhf_bench.runner.sidecar import read_record
 from tests.conftest import TINY, write_tiny_dataset
-
-PLUGINS = Path(__file__).with_name("adapters_for_tests.py")
-
-
-@pytest.fixture
-def tiny_dataset(tiny_dataset: Path) -> Path:
-    (tiny_dataset / "protocol.json").write_text(json.dumps(TINY.as_dict()))
-    return tiny_dataset
+from tests.runner.conftest import PLUGINS
 
 
 def run_argv(data: Path, out: Path, method: str = "slow-copy", limit: int = 3) -> list[str]:

@@ -10,8 +10,7 @@ import pytest
 
 from interhf_bench.adapters.reference import CopyReference
 from interhf_bench.adapters.registry import MethodRegistry, RegistryError
-
-PLUGINS = Path(__file__).with_name("adapters_for_tests.py")
+from tests.runner.conftest import PLUGINS
 
 
 def test_builtins_load_lazily_and_included_files_add_methods() -> None:

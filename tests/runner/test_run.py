@@ -18,17 +18,9 @@ from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.results.run_meta import RunMeta
 from interhf_bench.runner.run import RunConfig, run_method
 from interhf_bench.runner.sidecar import read_record
-from tests.conftest import TINY
+from tests.runner.conftest import PLUGINS
 
-PLUGINS = Path(__file__).with_name("adapters_for_tests.py")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def tiny_dataset(tiny_dataset: Path) -> Path:
-    """The tiny dataset with its (unregistered) protocol as a custom protocol file."""
-    (tiny_dataset / "protocol.json").write_text(json.dumps(TINY.as_dict()))
-    return tiny_dataset
 
 
 def config(tiny_dataset: Path, out: Path, method: str = "slow-copy", **overrides: object) -> RunConfig:
