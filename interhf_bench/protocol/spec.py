@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from interhf_bench.naming import lookup
+from interhf_bench.naming import check_path_name, lookup
 from interhf_bench.protocol.taxonomy import CLASS_CODES, CLASSES
 
 
@@ -34,6 +34,9 @@ class ProtocolSpec:
     distinct_subjects_per_class: bool = True
     superseded_by: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        check_path_name(self.id, "protocol id")  # it names a folder of every run
 
     @property
     def num_frames(self) -> int:

@@ -10,13 +10,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interhf_bench.naming import NAME_PATTERN
+
 
 class AdapterMeta(BaseModel):
     """Who made a method and how it was run; copied into every run's ``run_meta.json``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="registry name, kebab-case")
+    name: str = Field(pattern=NAME_PATTERN, description="registry name, kebab-case; names the run's folder")
     display_name: str
     description: str = ""
     kind: Literal["reference", "native", "external"] = Field(

@@ -25,3 +25,4 @@ class CaseRecord(BaseModel):
     error: str | None = None
     traceback: str | None = None
     rank: int = 0
+    fingerprint: dict[str, str] | None = None  # what made the video: method, args, code, seed, protocol, data

@@ -48,6 +48,9 @@ class RunMeta(BaseModel):
     manifest_sha256: str
     method: MethodInfo
     seed: int
+    fingerprint: dict[str, str] | None = Field(
+        None, description="what decides the videos (method, args, adapter code, seed, protocol, data)"
+    )
     selection: Selection
     world_size: int = 1
     started: str

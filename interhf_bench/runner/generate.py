@@ -30,6 +30,7 @@ from interhf_bench.protocol.spec import ProtocolSpec
 from interhf_bench.runner.attempt import CaseOutcome, attempt_cases
 from interhf_bench.runner.cases import build_case
 from interhf_bench.runner.claims import DEFAULT_STALE_AFTER, release, try_claim
+from interhf_bench.runner.fingerprint import Fingerprint, ResumeMismatchError, differences
 from interhf_bench.runner.sidecar import CaseRecord, is_finished, read_record, write_record
 
 Overwrite = Literal["never", "only-missing", "always"]
@@ -83,14 +84,19 @@ def generate_videos(
     progress: bool = True,
     rank: int = 0,
     stale_after: float = DEFAULT_STALE_AFTER,
+    fingerprint: Fingerprint | None = None,
 ) -> GenerationSummary:
     """Generate the videos of ``rows`` that ``overwrite`` asks for into ``videos_dir``.
 
     Each case is claimed first (:mod:`interhf_bench.runner.claims`): a case another live process holds
-    is left to it (``summary.elsewhere``), so several processes can share one folder.
+    is left to it (``summary.elsewhere``), so several processes can share one folder. With a
+    ``fingerprint``, finished cases made under another one stop the run before anything is generated
+    (unless ``overwrite`` is ``always``), and every new record carries it.
     """
     if overwrite not in OVERWRITE_CHOICES:
         raise ValueError(f"overwrite must be one of {', '.join(OVERWRITE_CHOICES)}, got {overwrite!r}")
+    if fingerprint is not None and overwrite != "always":
+        refuse_mismatched_resume(rows, videos_dir, fingerprint)
     start = time.perf_counter()
     summary = GenerationSummary()
     todo = []
@@ -110,8 +116,9 @@ def generate_videos(
             try:
                 if batch:
                     _generate_and_record(
-                        adapter, dataset, protocol, batch, videos_dir, seed, timeout, rank, summary
-                    )
+                        adapter, dataset, protocol, batch, videos_dir, seed, timeout, rank, summary,
+                        fingerprint,
+                    )  # fmt: skip
             finally:
                 for row in batch:
                     release(videos_dir / f"{row.video_id}.mp4")
@@ -123,6 +130,21 @@ def generate_videos(
         bar.close()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def refuse_mismatched_resume(rows: Sequence[ManifestRow], videos_dir: Path, fingerprint: Fingerprint) -> None:
+    """Raise :class:`ResumeMismatchError` when a finished case of ``rows`` has another fingerprint."""
+    mismatched = []
+    for row in rows:
+        record = read_record(videos_dir / f"{row.video_id}.mp4")
+        if record is not None and record.status == "ok" and record.fingerprint not in (None, fingerprint):
+            mismatched.append(record)
+    if mismatched:
+        changes = "; ".join(differences(mismatched[0].fingerprint or {}, fingerprint))
+        raise ResumeMismatchError(
+            f"{videos_dir}: {len(mismatched)} finished case(s) were made by another run ({changes}); "
+            "resume with the same settings, choose another --out, or pass --overwrite always to regenerate"
+        )
 
 
 def _claim(
@@ -156,6 +178,7 @@ def _generate_and_record(
     timeout: float | None,
     rank: int,
     summary: GenerationSummary,
+    fingerprint: Fingerprint | None,
 ) -> None:
     """Generate one batch of cases and record each outcome in its sidecar and in ``summary``."""
     cases = [
@@ -170,7 +193,7 @@ def _generate_and_record(
         else:
             summary.failed[case.video_id] = record.error or record.status
             path.unlink(missing_ok=True)  # a stale video of an earlier attempt must not be scored
-        write_record(path, record)
+        write_record(path, record.model_copy(update={"fingerprint": fingerprint}))
 
 
 def _generate_batch(

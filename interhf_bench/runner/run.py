@@ -30,6 +30,7 @@ from interhf_bench.results.run_meta import MethodInfo, RunMeta, Selection
 from interhf_bench.runner.cases import select_rows
 from interhf_bench.runner.claims import DEFAULT_STALE_AFTER, held_elsewhere, release, try_claim
 from interhf_bench.runner.distributed import ProcessGroup, Shard, shard_from_env
+from interhf_bench.runner.fingerprint import Fingerprint, run_fingerprint
 from interhf_bench.runner.generate import GenerationSummary, Overwrite, generate_videos
 from interhf_bench.runner.sidecar import read_record
 
@@ -134,6 +135,7 @@ class _Plan:
     rows: list[ManifestRow]
     run_dir: Path
     device: str
+    fingerprint: Fingerprint
 
 
 @dataclass
@@ -204,7 +206,10 @@ def _plan(config: RunConfig, group: ProcessGroup, shard: Shard) -> _Plan:
     if problems:
         raise DatasetError(problems)
     run_dir = config.out / adapter.meta.name / protocol.id
-    return _Plan(root, protocol, dataset, registry, adapter, rows, run_dir, shard.device(config.device))
+    fingerprint = run_fingerprint(adapter, config.seed, protocol, dataset)
+    return _Plan(
+        root, protocol, dataset, registry, adapter, rows, run_dir, shard.device(config.device), fingerprint
+    )
 
 
 def _generate(config: RunConfig, plan: _Plan, rows: list[ManifestRow], shard: Shard) -> GenerationSummary:
@@ -221,6 +226,7 @@ def _generate(config: RunConfig, plan: _Plan, rows: list[ManifestRow], shard: Sh
         progress=config.progress and shard.is_main,
         rank=shard.rank,
         stale_after=config.lock_timeout,
+        fingerprint=plan.fingerprint,
     )
 
 
@@ -276,6 +282,7 @@ def _run_meta(
             details=plan.adapter.run_details(),
         ),
         seed=config.seed,
+        fingerprint=plan.fingerprint,
         selection=Selection(
             classes=config.classes,
             video_ids=config.video_ids,

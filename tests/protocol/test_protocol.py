@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from interhf_bench.protocol import (
@@ -113,3 +115,17 @@ def test_the_published_protocol_hashes_do_not_move() -> None:
     """Results cite these hashes: a change to either protocol must be a new protocol id, never silent."""
     assert INTERHF_V1.hash == "a695782ae46a005c8f4154fb59d578c9ebaf03304ff1127adbf6f6a030edf34b"
     assert INTERHF_MINI_V1.hash == "8b4efb7984833fac71a4e4cf227f7da51a51bd61909c72db149d6c7095a75176"
+
+
+def test_a_protocol_id_that_would_escape_the_run_folder_is_refused(tmp_path) -> None:
+    import json
+
+    from interhf_bench.protocol.spec import load_protocol_file
+
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps({**INTERHF_MINI_V1.as_dict(), "id": "../../x"}))
+    with pytest.raises(ValueError, match=r"evil\.json: cannot read a protocol: protocol id '\.\./\.\./x'"):
+        load_protocol_file(path)
+    for name in ("../x", "a/b", ".hidden", "Upper", ""):
+        with pytest.raises(ValueError, match="is not a valid name"):
+            replace(INTERHF_MINI_V1, id=name)

@@ -102,3 +102,25 @@ def test_an_adapter_that_exits_fails_its_cases_and_the_run_says_so(
     err = capsys.readouterr().err
     assert "2 case(s) failed" in err and "rerun the same command to retry them" in err
     assert (tmp_path / "exiter" / "test-tiny" / "metrics.json").is_file()
+
+
+def test_resuming_under_other_settings_is_refused_with_the_differences(
+    tiny_dataset: Path, tmp_path: Path, capsys
+) -> None:
+    assert main(run_argv(tiny_dataset, tmp_path, limit=2)) == 0
+    capsys.readouterr()
+    assert main([*run_argv(tiny_dataset, tmp_path, limit=2), "--seed", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "2 finished case(s) were made by another run (seed: 0 -> 1)" in err and "Traceback" not in err
+    assert main([*run_argv(tiny_dataset, tmp_path, limit=2), "--method-args", "delay=0.01"]) == 1
+    assert "method_args:" in capsys.readouterr().err
+    other = tmp_path / "other-data"  # another dataset: same ids, other videos
+    write_tiny_dataset(other, replace(TINY, fps=TINY.fps))
+    rows = (other / "manifest.jsonl").read_text().replace('"subject-0"', '"subject-9"')
+    (other / "manifest.jsonl").write_text(rows)
+    (other / "protocol.json").write_text(json.dumps(TINY.as_dict()))
+    assert main(run_argv(other, tmp_path, limit=2)) == 1
+    assert "manifest_sha256:" in capsys.readouterr().err
+    assert main([*run_argv(tiny_dataset, tmp_path, limit=2), "--seed", "1", "--overwrite", "always"]) == 0
+    record = read_record(tmp_path / "slow-copy" / "test-tiny" / "videos" / "LC-SF_00.mp4")
+    assert record is not None and record.fingerprint is not None and record.fingerprint["seed"] == "1"

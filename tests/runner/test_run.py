@@ -62,21 +62,27 @@ def test_run_writes_videos_records_metrics_and_meta(tiny_dataset: Path, tmp_path
         jsonschema.validate(json.loads((run_dir / name).read_text()), json.loads((docs / schema).read_text()))
 
 
-def test_a_failing_case_is_recorded_and_the_run_goes_on(tiny_dataset: Path, tmp_path: Path) -> None:
-    outcome = run_method(config(tiny_dataset, tmp_path, limit=3, method_args={"fail_on": "LC-SF_01"}))
+def test_a_failing_case_is_recorded_and_the_run_goes_on(
+    tiny_dataset: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("INTERHF_TEST_FAIL_ON", "LC-SF_01")
+    outcome = run_method(config(tiny_dataset, tmp_path, limit=3))
     assert outcome.generation.failed == {"LC-SF_01": "RuntimeError: the model exploded"}
     record = read_record(outcome.run_dir / "videos" / "LC-SF_01.mp4")
     assert record is not None and record.status == "failed" and "exploded" in (record.traceback or "")
     assert outcome.metrics is not None and outcome.metrics.n_evaluated == 2
     assert "generation failed: RuntimeError" in outcome.metrics.failed["LC-SF_01"]
     # only-missing retries the failed case and nothing else
+    monkeypatch.delenv("INTERHF_TEST_FAIL_ON")
     retry = run_method(config(tiny_dataset, tmp_path, limit=3))
     assert retry.generation.generated == ["LC-SF_01"] and len(retry.generation.skipped) == 2
     assert retry.metrics is not None and retry.metrics.n_evaluated == 3
 
 
-def test_overwrite_policies_and_a_damaged_video(tiny_dataset: Path, tmp_path: Path) -> None:
-    run_method(config(tiny_dataset, tmp_path, limit=2, method_args={"fail_on": "LC-SF_00"}), score=False)
+def test_overwrite_policies_and_a_damaged_video(tiny_dataset: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("INTERHF_TEST_FAIL_ON", "LC-SF_00")
+    run_method(config(tiny_dataset, tmp_path, limit=2), score=False)
+    monkeypatch.delenv("INTERHF_TEST_FAIL_ON")
     never = run_method(config(tiny_dataset, tmp_path, limit=3, overwrite="never"), score=False)
     assert never.generation.generated == ["LC-TF_00"]
     assert "LC-SF_00" in never.generation.skipped  # its failure record stays
@@ -145,9 +151,9 @@ def test_resume_after_a_kill_regenerates_nothing_finished(
     out = tmp_path / "runs"
     argv = [sys.executable, "-m", "interhf_bench", "run", "--method", "slow-copy", "--include", str(PLUGINS)]
     argv += ["--data", str(tiny_dataset), "--out", str(out), "--limit", "8", "--no-progress"]
-    argv += ["--protocol", str(tiny_dataset / "protocol.json")]
+    argv += ["--protocol", str(tiny_dataset / "protocol.json"), "--method-args", "delay=0.4"]
     process = subprocess.Popen(
-        [*argv, "--method-args", "delay=0.4"],
+        argv,
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
