@@ -33,9 +33,16 @@ image_enc = CLIPVisionModelWithProjection.from_pretrained(str(weights / "image_e
 image_enc = image_enc.to(dtype=dtype, device=device)
 scheduler = DDIMScheduler(**OmegaConf.to_container(infer_config.noise_scheduler_kwargs))
 generator = torch.manual_seed(job["seed"])
-denoising_unet.load_state_dict(torch.load(weights / "denoising_unet.pth", map_location="cpu"), strict=False)
-reference_unet.load_state_dict(torch.load(weights / "reference_unet.pth", map_location="cpu"))
-pose_guider.load_state_dict(torch.load(weights / "pose_guider.pth", map_location="cpu"))
+
+
+def tensors(name: str) -> dict:
+    """A released state dict, read as tensors only: a tampered file cannot run code on load."""
+    return torch.load(weights / name, map_location="cpu", weights_only=True)
+
+
+denoising_unet.load_state_dict(tensors("denoising_unet.pth"), strict=False)
+reference_unet.load_state_dict(tensors("reference_unet.pth"))
+pose_guider.load_state_dict(tensors("pose_guider.pth"))
 pipe = Pose2VideoPipeline(
     vae=vae, image_encoder=image_enc, reference_unet=reference_unet, denoising_unet=denoising_unet,
     pose_guider=pose_guider, scheduler=scheduler,

@@ -62,3 +62,17 @@ def test_the_shared_driver_helper_needs_only_the_standard_library_and_pillow() -
     source = DRIVER_HELPER.read_text()
     compile(source, DRIVER_HELPER.name, "exec")
     assert imported_modules(source) <= {"json", "sys", "pathlib", "PIL"}
+
+
+def test_no_driver_unpickles_a_weights_file_fully() -> None:
+    """Every ``torch.load`` in the drivers and adapters reads tensors only (``weights_only=True``)."""
+    import ast
+
+    from baselines import packaged
+
+    files = [*(packaged.PACKAGE / "drivers").iterdir(), *packaged.PACKAGE.iterdir()]
+    for file in (f for f in files if f.name.endswith(".py")):
+        for node in ast.walk(ast.parse(file.read_text())):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "torch.load":
+                keywords = {k.arg: ast.unparse(k.value) for k in node.keywords}
+                assert keywords.get("weights_only") == "True", f"{file.name}:{node.lineno}"
