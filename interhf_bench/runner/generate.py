@@ -99,12 +99,9 @@ def generate_videos(
         refuse_mismatched_resume(rows, videos_dir, fingerprint)
     start = time.perf_counter()
     summary = GenerationSummary()
-    todo = []
-    for row in rows:
-        if needs_generation(videos_dir / f"{row.video_id}.mp4", overwrite):
-            todo.append(row)
-        else:
-            summary.skipped.append(row.video_id)
+    todo = [row for row in rows if needs_generation(videos_dir / f"{row.video_id}.mp4", overwrite)]
+    pending = {row.video_id for row in todo}
+    summary.skipped += [row.video_id for row in rows if row.video_id not in pending]
     if todo:
         adapter.setup(device)
     name = adapter.meta.name
