@@ -35,6 +35,10 @@ class Owner:
     def me() -> Owner:
         return Owner(socket.gethostname(), os.getpid(), time.time())
 
+    @property
+    def is_this_process(self) -> bool:
+        return (self.host, self.pid) == (socket.gethostname(), os.getpid())
+
 
 def lock_path(video_path: Path) -> Path:
     return video_path.with_suffix(".lock")
@@ -60,7 +64,7 @@ def release(video_path: Path) -> None:
     """Remove this process's lock of the case (a lock another process took over is left alone)."""
     lock = lock_path(video_path)
     owner = read_owner(lock)
-    if owner is not None and (owner.host, owner.pid) == (socket.gethostname(), os.getpid()):
+    if owner is not None and owner.is_this_process:
         lock.unlink(missing_ok=True)
 
 
@@ -85,8 +89,7 @@ def held_elsewhere(video_path: Path, stale_after: float = DEFAULT_STALE_AFTER) -
     owner = read_owner(lock)
     if owner is None:
         return lock.exists() and _age(lock) < UNREADABLE_GRACE
-    mine = (owner.host, owner.pid) == (socket.gethostname(), os.getpid())
-    return not mine and not is_stale(owner, stale_after)
+    return not owner.is_this_process and not is_stale(owner, stale_after)
 
 
 def _age(path: Path) -> float:
