@@ -1,10 +1,13 @@
 """Frame-exact video reading and configurable lossless writing.
 
-Reading uses decord when it is installed (fast, frame-indexed) and PyAV otherwise; both decode every
-frame in order and check the count against the container's header, so a truncated file is an error
-rather than a silently shorter video. Writing uses PyAV. The default encoding, H.264 in RGB with
-qp 0, round-trips uint8 frames bit-exactly, so ground truth and generated frames are not altered by
-compression before the metrics see them.
+Reading uses PyAV by default: it decodes every frame in order with FFmpeg's ``err_detect=explode``, so
+damaged frame data (a bit flip, a bad copy) is an error naming the decoder's message rather than frames
+that FFmpeg silently patched up, and it checks the count against the container's header, so a
+truncated file is an error rather than a shorter video. decord can be chosen explicitly (frame-indexed
+reads); its bundled FFmpeg only prints decoder errors to stderr, so it catches truncation but not
+damaged frame data. Writing uses PyAV. The default encoding, H.264 in RGB with qp 0, round-trips uint8
+frames bit-exactly, so ground truth and generated frames are not altered by compression before the
+metrics see them.
 """
 
 from __future__ import annotations
@@ -68,12 +71,8 @@ ENCODINGS: dict[str, VideoEncoding] = {
 DEFAULT_ENCODING = "lossless"
 
 
-def _has_decord() -> bool:
-    try:
-        import decord  # noqa: F401
-    except ImportError:
-        return False
-    return True
+# FFmpeg's error recognition: abort on the first damaged unit instead of concealing it.
+DECODER_OPTIONS = {"err_detect": "explode"}
 
 
 def probe_video(path: str | os.PathLike[str]) -> VideoInfo:
@@ -113,15 +112,15 @@ def read_video(
         path: the video file.
         frames: indices to return (in the given order); ``None`` returns every frame. Only the
             requested frames are kept in memory.
-        backend: ``"decord"``, ``"pyav"`` or ``"auto"`` (decord if installed).
+        backend: ``"pyav"`` (what ``"auto"`` picks: it reports decoder errors) or ``"decord"``.
 
     Raises:
         VideoError: the file is missing, is not a video, is truncated (fewer decodable frames than its
-            header declares) or an index is out of range.
+            header declares), the decoder reports damaged data (PyAV) or an index is out of range.
     """
     path = _existing(path)
     if backend == "auto":
-        backend = "decord" if _has_decord() else "pyav"
+        backend = "pyav"
     if backend not in ("decord", "pyav"):
         raise ValueError(f"unknown video backend {backend!r}; use 'auto', 'decord' or 'pyav'")
     declared = probe_video(path).num_frames
@@ -159,21 +158,46 @@ def _read_pyav(path: Path, index: np.ndarray | None, declared: int) -> np.ndarra
     """Decode sequentially (exact frame order, no seeking), keeping only the requested frames."""
     import av
 
+    _keep_decoder_messages()
     wanted = None if index is None else set(index.tolist())
     kept: dict[int, np.ndarray] = {}
     count = 0
     try:
         with av.open(str(path)) as container:
-            for count, frame in enumerate(container.decode(video=0), start=1):
+            stream = container.streams.video[0]
+            stream.codec_context.options = dict(DECODER_OPTIONS)
+            for count, frame in enumerate(container.decode(stream), start=1):
                 if wanted is None or count - 1 in wanted:
                     kept[count - 1] = frame.to_ndarray(format="rgb24")
     except av.FFmpegError as exc:
-        raise VideoError(path, f"truncated or corrupt: decoding failed after {count} frames ({exc})") from exc
+        raise VideoError(
+            path, f"truncated or corrupt: decoder error after {count} frames ({_decoder_message(exc)})"
+        ) from exc
     _check_count(path, count, declared)
     if index is None:
         return np.stack([kept[i] for i in range(count)])
     _check_indices(path, index, count)
     return np.stack([kept[int(i)] for i in index])
+
+
+def _keep_decoder_messages() -> None:
+    """Let PyAV record FFmpeg's error-level messages, which it drops by default (``set_level(None)``).
+
+    Only then does a decoding exception carry the decoder's own line. A level the user chose is kept;
+    the recorded errors are also logged to the ``libav`` Python loggers.
+    """
+    import av.logging
+
+    if av.logging.get_level() is None:
+        av.logging.set_level(av.logging.ERROR)
+
+
+def _decoder_message(error: Exception) -> str:
+    """The decoder's own last error line (``[h264] error while decoding MB ...``), else the exception."""
+    log = getattr(error, "log", None)
+    if log and len(log) == 3 and str(log[2]).strip():
+        return f"[{log[1]}] {str(log[2]).strip()}"
+    return str(error)
 
 
 def _read_decord(path: Path, index: np.ndarray | None, declared: int) -> np.ndarray:

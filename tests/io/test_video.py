@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from interhf_bench.io.video import ENCODINGS, VideoError, probe_video, read_video, write_video
-from tests.conftest import MEDIA
+from tests.conftest import MEDIA, shared_file
 
 BACKENDS = ["decord", "pyav"]
 
@@ -94,3 +94,39 @@ def test_real_video_decodes_identically_with_both_backends() -> None:
     by_pyav = read_video(path, picks, backend="pyav")
     assert by_decord.shape == (4, 1080, 720, 3)
     np.testing.assert_array_equal(by_decord, by_pyav)
+
+
+def flip_bytes_in_the_middle(path: Path, count: int = 64) -> Path:
+    """A copy of ``path`` with ``count`` bytes inverted halfway through: damaged frame data, intact header."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + count] = bytes(b ^ 0xFF for b in data[middle : middle + count])
+    flipped = path.with_name(f"flipped-{path.name}")
+    flipped.write_bytes(bytes(data))
+    return flipped
+
+
+@pytest.mark.parametrize("backend", ["auto", "pyav"])
+def test_decoder_errors_make_the_video_fail(tmp_path: Path, frames: np.ndarray, backend: str) -> None:
+    flipped = flip_bytes_in_the_middle(write_video(tmp_path / "v.mp4", frames, fps=15))
+    assert probe_video(flipped).num_frames == 12  # the header still says 12 frames: only decoding can tell
+    with pytest.raises(VideoError, match=r"corrupt: decoder error after \d+ frames \(\[h264\] .+\)") as error:
+        read_video(flipped, backend=backend)
+    assert error.value.path == flipped
+
+
+@pytest.mark.parametrize("encoding", sorted(ENCODINGS))
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_encoding_decodes_without_decoder_errors(tmp_path: Path, encoding: str, backend: str) -> None:
+    rng = np.random.default_rng(1)
+    ramp = np.linspace(0, 255, 48 * 32 * 3).reshape(48, 32, 3)
+    clip = np.stack([np.clip(ramp + rng.normal(0, 8, ramp.shape), 0, 255) for _ in range(20)]).astype(np.uint8)
+    path = write_video(tmp_path / "v.mp4", clip, fps=15, encoding=encoding)
+    assert read_video(path, backend=backend).shape == clip.shape
+    assert read_video(path, [0, 19, 7], backend=backend).shape == (3, *clip.shape[1:])
+
+
+def test_real_videos_decode_without_decoder_errors() -> None:
+    for name in ("s13.mp4", "s20.mp4"):
+        path = shared_file(f"data/media/liveportrait/{name}")
+        assert len(read_video(path, backend="pyav")) == probe_video(path).num_frames
