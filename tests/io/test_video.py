@@ -120,7 +120,8 @@ def test_decoder_errors_make_the_video_fail(tmp_path: Path, frames: np.ndarray, 
 def test_every_encoding_decodes_without_decoder_errors(tmp_path: Path, encoding: str, backend: str) -> None:
     rng = np.random.default_rng(1)
     ramp = np.linspace(0, 255, 48 * 32 * 3).reshape(48, 32, 3)
-    clip = np.stack([np.clip(ramp + rng.normal(0, 8, ramp.shape), 0, 255) for _ in range(20)]).astype(np.uint8)
+    noisy = [np.clip(ramp + rng.normal(0, 8, ramp.shape), 0, 255) for _ in range(20)]
+    clip = np.stack(noisy).astype(np.uint8)
     path = write_video(tmp_path / "v.mp4", clip, fps=15, encoding=encoding)
     assert read_video(path, backend=backend).shape == clip.shape
     assert read_video(path, [0, 19, 7], backend=backend).shape == (3, *clip.shape[1:])
