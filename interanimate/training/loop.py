@@ -2,7 +2,8 @@
 
 Multi-GPU data parallel and mixed precision come from accelerate (``accelerate launch``); gradient
 checkpointing from diffusers; gradient accumulation, checkpoints every ``checkpoint_every`` steps and
-resume from the latest one (model, optimiser, scheduler and step) from accelerate's state. Every random
+resume from the latest one (model, optimiser, scheduler, moving average, random states and step) through
+``training/checkpoint.py``, which reads no pickle beyond tensors. Every random
 draw of a step (sigma, noise, dropout, VAE sampling) comes from a generator seeded by (seed, step,
 process) and clips from (seed, epoch, index), so variants trained from one config see the same data
 in the same order, and a resumed run continues exactly.
@@ -33,6 +34,12 @@ from interanimate.losses import EdmCoefficients, amplification_weights, diffusio
 from interanimate.model import InterAnimateModel
 from interanimate.pipeline import InterAnimatePipeline
 from interanimate.presets import Components, build_components
+from interanimate.training.checkpoint import (
+    Resumable,
+    load_training_state,
+    read_tensor_file,
+    save_training_state,
+)
 from interanimate.training.config import TrainConfig
 from interanimate.training.data import InteractionClips
 from interanimate.training.log import drop_records_after
@@ -95,22 +102,11 @@ def _prune(output: Path, keep: int) -> None:
         shutil.rmtree(old)
 
 
-def _check_ema_state(checkpoint: Path, ema: EMAModel | None) -> None:
-    """A checkpoint resumes only with the same ``ema_decay`` on/off as it was saved with."""
-    saved = (checkpoint / "custom_checkpoint_0.pkl").is_file()
-    if saved != (ema is not None):
-        state, setting = ("has a", "sets no ema_decay") if saved else ("has no", "sets ema_decay")
-        raise ValueError(
-            f"{checkpoint} {state} moving average of the weights but this config {setting}; resume with "
-            "the ema_decay the run started with, or start a new output_dir"
-        )
-
-
 def _vae_steps_to_train(config: TrainConfig, output: Path) -> int:
     """Autoencoder steps still to run in ``output`` (0 when the saved VAE is used as it is)."""
     state_path = output / "vae_state.pt"
     if state_path.is_file():
-        done = int(torch.load(state_path, map_location="cpu", weights_only=True)["step"])
+        done = int(read_tensor_file(state_path)["step"])
         return max(0, config.vae_steps - done)
     return 0 if (output / "vae" / "config.json").is_file() else config.vae_steps
 
@@ -204,6 +200,17 @@ class _Run:
     weight_dtype: torch.dtype
     ema: EMAModel | None
 
+    def resumable(self) -> Resumable:
+        """What a checkpoint saves and a resume loads."""
+        return Resumable(
+            accelerator=self.accelerator,
+            model=self.unwrapped,
+            optimizer=self.optimizer,
+            lr_schedule=self.lr_schedule,
+            parameters=self.parameters,
+            ema=self.ema,
+        )
+
 
 def train(config: TrainConfig, *, progress: bool = True, stop_after: int | None = None) -> Path:
     """Train (resuming from the latest checkpoint in ``output_dir``); returns the final checkpoint folder.
@@ -257,7 +264,6 @@ def _setup(config: TrainConfig, progress: bool) -> _Run:
     ema = None
     if config.ema_decay is not None:  # saved and resumed with the checkpoints
         ema = EMAModel(parameters, decay=config.ema_decay, use_ema_warmup=True, power=2 / 3)
-        accelerator.register_for_checkpointing(ema)
     return _Run(
         config=config,
         output=output,
@@ -296,9 +302,7 @@ def _frozen_components(
     and the training clips."""
     components = _components(config)
     if config.mimicmotion_checkpoint:
-        components.model.load_mimicmotion_state(
-            torch.load(config.mimicmotion_checkpoint, map_location="cpu", weights_only=True)
-        )
+        components.model.load_mimicmotion_state(read_tensor_file(Path(config.mimicmotion_checkpoint)))
     dataset = _training_clips(config)
     if config.vae_steps:  # the main process trains or loads the VAE; the others then load it
         if accelerator.is_main_process:
@@ -358,8 +362,7 @@ def _resume(run: _Run) -> int:
     step = 0
     latest = _latest_checkpoint(run.output)
     if latest is not None:
-        _check_ema_state(latest[0], run.ema)
-        run.accelerator.load_state(str(latest[0]))
+        load_training_state(latest[0], run.resumable(), latest[1])
         step = latest[1]
         logger.info("resumed from %s", latest[0])
     if run.accelerator.is_main_process:
@@ -430,9 +433,9 @@ def _log_step(log: IO[str], bar: tqdm, record: dict) -> None:
 
 
 def _save_checkpoint(run: _Run, step: int) -> None:
-    """accelerate's state (model, optimiser, schedule, moving average); the oldest beyond
-    ``keep_checkpoints`` are removed."""
-    run.accelerator.save_state(str(run.output / CHECKPOINTS / f"step-{step:06d}"))
+    """The training state (``training/checkpoint.py``); the oldest beyond ``keep_checkpoints`` are
+    removed."""
+    save_training_state(run.output / CHECKPOINTS / f"step-{step:06d}", run.resumable(), step)
     if run.accelerator.is_main_process:
         _prune(run.output, run.config.keep_checkpoints)
 

@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from diffusers import AutoencoderKLTemporalDecoder
 from tqdm.auto import tqdm
 
+from interanimate.training.checkpoint import read_tensor_file
 from interanimate.training.config import VaePhaseConfig
 from interanimate.training.data import InteractionClips
 from interanimate.training.log import drop_records_after
@@ -85,10 +86,13 @@ def train_vae(
 
 
 def _resume(vae: AutoencoderKLTemporalDecoder, optimizer: torch.optim.Optimizer, state_path: Path) -> int:
-    """Load the saved phase state when there is one; returns the steps already done."""
+    """Load the saved phase state when there is one; returns the steps already done.
+
+    Read as tensors and plain values only: a state file handed over with the run cannot run code.
+    """
     if not state_path.is_file():
         return 0
-    state = torch.load(state_path, map_location="cpu", weights_only=True)
+    state = read_tensor_file(state_path)
     vae.load_state_dict(state["vae"])
     optimizer.load_state_dict(state["optimizer"])
     return int(state["step"])
@@ -97,6 +101,7 @@ def _resume(vae: AutoencoderKLTemporalDecoder, optimizer: torch.optim.Optimizer,
 def _save_state(
     vae: AutoencoderKLTemporalDecoder, optimizer: torch.optim.Optimizer, step: int, state_path: Path
 ) -> None:
+    """Weights, optimiser state (tensors and numbers) and step, for ``read_tensor_file``; replaced whole."""
     state = {"vae": vae.state_dict(), "optimizer": optimizer.state_dict(), "step": step}
     torch.save(state, state_path.with_suffix(".tmp"))
     state_path.with_suffix(".tmp").replace(state_path)
