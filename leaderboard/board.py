@@ -3,6 +3,10 @@
 Runs of different protocols (or of one protocol id with different hashes) are refused. Reported rows
 of the measured runs' protocol share their table, marked and (unless asked) left out of ranks and bold;
 reported rows of another protocol get their own table, never mixed with the measured ones.
+
+Only runs that can be compared fairly are ranked: a run that saw the ground truth (an oracle) gets a
+table of its own and is never ranked; a run without ``run_meta.json`` (no method on record) and an
+incomplete run (unless asked) are shown but not ranked, with the reason in place of their rank.
 """
 
 from __future__ import annotations
@@ -19,12 +23,37 @@ class ProtocolMismatchError(ValueError):
     """Entries of different protocols were put in one table."""
 
 
+@dataclass(frozen=True)
+class RankPolicy:
+    """Which entries that are not ranked by default the reader asked to rank."""
+
+    reported: bool = False
+    incomplete: bool = False
+
+    def unranked(self, entry: Entry) -> str | None:
+        """Why ``entry`` takes no part in ranks and bold (``None``: it does)."""
+        if entry.oracle:
+            return "oracle (given the ground truth)"
+        if entry.reported:
+            return None if self.reported else "reported"
+        reasons = [] if entry.has_run_meta else ["no run_meta"]
+        if entry.incomplete and not self.incomplete:
+            reasons.append(entry.incomplete)
+        return "; ".join(reasons) or None
+
+
 @dataclass
 class Table:
     title: str
     protocol: str
     entries: list[Entry]
-    ranked: list[bool]  # which entries take part in ranks and bold
+    unranked: list[str | None]  # per entry: why it takes no part in ranks and bold (None: it does)
+    oracle: bool = False  # the oracle table: shown apart, never ranked, never plotted
+
+    @property
+    def ranked(self) -> list[bool]:
+        """Which entries take part in ranks and bold."""
+        return [reason is None for reason in self.unranked]
 
     def best(self, column: Column) -> set[int]:
         ranked = [i for i, flag in enumerate(self.ranked) if flag]
@@ -40,6 +69,13 @@ class Table:
         return result
 
 
+def make_table(
+    title: str, protocol: str, entries: Sequence[Entry], policy: RankPolicy, oracle: bool = False
+) -> Table:
+    """A table whose ranked entries are the ones ``policy`` ranks."""
+    return Table(title, protocol, list(entries), [policy.unranked(entry) for entry in entries], oracle)
+
+
 def check_one_protocol(entries: Sequence[Entry]) -> tuple[str, str | None]:
     """The common ``(protocol, hash)`` of measured entries, or :class:`ProtocolMismatchError`."""
     seen = {(entry.protocol, entry.protocol_hash) for entry in entries}
@@ -52,40 +88,46 @@ def check_one_protocol(entries: Sequence[Entry]) -> tuple[str, str | None]:
 
 
 def build_tables(
-    measured: Sequence[Entry], reported: Sequence[Entry], rank_reported: bool = False
+    measured: Sequence[Entry],
+    reported: Sequence[Entry],
+    rank_reported: bool = False,
+    rank_incomplete: bool = False,
 ) -> list[Table]:
-    """The overall tables: the measured runs (with same-protocol reported rows), then other reported rows."""
+    """The overall tables: measured runs (with same-protocol reported rows), oracles, other reported rows."""
+    policy = RankPolicy(reported=rank_reported, incomplete=rank_incomplete)
     tables = []
-    same: list[Entry] = []
-    other: dict[str, list[Entry]] = {}
     protocol = check_one_protocol(measured)[0] if measured else None
+    regular = [entry for entry in measured if not entry.oracle]
+    oracles = [entry for entry in measured if entry.oracle]
+    same = [entry for entry in reported if entry.protocol == protocol]
+    other: dict[str, list[Entry]] = {}
     for entry in reported:
-        if entry.protocol == protocol:
-            same.append(entry)
-        else:
+        if entry.protocol != protocol:
             other.setdefault(entry.protocol, []).append(entry)
-    if measured:
-        entries = [*measured, *same]
-        ranked = [True] * len(measured) + [rank_reported] * len(same)
-        tables.append(Table(f"Measured runs, protocol {protocol}", protocol or "", entries, ranked))
+    if regular or same:
+        title = f"Measured runs, protocol {protocol}" if regular else f"Reported (paper), protocol {protocol}"
+        tables.append(make_table(title, protocol or "", [*regular, *same], policy))
+    if oracles:
+        title = f"Oracles (given the ground-truth frames; a sanity check, never ranked), protocol {protocol}"
+        tables.append(make_table(title, protocol or "", oracles, policy, oracle=True))
     for other_protocol, entries in other.items():
         title = f"Reported (paper), protocol {other_protocol}"
         if measured:
             title += f": not comparable with the measured runs above ({protocol})"
-        tables.append(Table(title, other_protocol, entries, [rank_reported] * len(entries)))
+        tables.append(make_table(title, other_protocol, entries, policy))
     return tables
 
 
-def ablation_table(measured: Sequence[Entry]) -> Table | None:
+def ablation_table(measured: Sequence[Entry], rank_incomplete: bool = False) -> Table | None:
     """The paper's Table 2 layout: one method's ablation variants in the paper's row order.
 
     Present when at least two variants of one method were measured (``ablate`` writes them); rows of
-    other methods are not part of it.
+    other methods and oracles are not part of it. Variants are ranked by the same rules as the runs.
     """
     order = [variant for variant, _ in ABLATION_ROWS]
     by_method: dict[str, list[Entry]] = {}
     for entry in measured:
-        if entry.variant in order:
+        if entry.variant in order and not entry.oracle:
             by_method.setdefault(entry.method, []).append(entry)
     candidates = [entries for entries in by_method.values() if len(entries) >= 2]
     if not candidates:
@@ -93,4 +135,4 @@ def ablation_table(measured: Sequence[Entry]) -> Table | None:
     entries = sorted(candidates[0], key=lambda entry: order.index(entry.variant or ""))
     protocol = check_one_protocol(entries)[0]
     title = f"Ablation of {entries[0].method} (the paper's Table 2 layout), protocol {protocol}"
-    return Table(title, protocol, entries, [True] * len(entries))
+    return make_table(title, protocol, entries, RankPolicy(incomplete=rank_incomplete))

@@ -41,13 +41,18 @@ def write_leaderboard(
     paper: bool = True,
     reported_files: Sequence[Path] = (),
     rank_reported: bool = False,
+    rank_incomplete: bool = False,
 ) -> tuple[list[Table], list[Path]]:
-    """Write ``leaderboard.md``, ``.csv``, ``.tex``, ``index.html`` and ``plots/*.png`` into ``out``."""
+    """Write ``leaderboard.md``, ``.csv``, ``.tex``, ``index.html`` and ``plots/*.png`` into ``out``.
+
+    Every ``metrics.json`` is checked before any is used (:func:`leaderboard.entries.read_metrics`);
+    one that ``score`` could not have written stops the build with its path and its problems.
+    """
     measured, reported = collect(runs, paper=paper, reported_files=reported_files)
     if not measured and not reported:
         raise ValueError("nothing to show: give run folders (or keep the paper's reported rows)")
-    tables = build_tables(measured, reported, rank_reported=rank_reported)
-    ablation = ablation_table(measured)
+    tables = build_tables(measured, reported, rank_reported=rank_reported, rank_incomplete=rank_incomplete)
+    ablation = ablation_table(measured, rank_incomplete=rank_incomplete)
     written = []
     for name, text in (
         ("leaderboard.md", render.markdown(tables, ablation)),

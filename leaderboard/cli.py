@@ -19,6 +19,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--reported", type=Path, action="append", default=[], metavar="FILE.json", help="more reported rows"
     )
     parser.add_argument("--rank-reported", action="store_true", help="rank reported rows with measured ones")
+    parser.add_argument(
+        "--rank-incomplete",
+        action="store_true",
+        help="rank runs that did not score every test video (shown unranked by default)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -31,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         paper=not args.no_paper,
         reported_files=args.reported,
         rank_reported=args.rank_reported,
+        rank_incomplete=args.rank_incomplete,
     )
     for table in tables:
         print(f"{table.title}: {len(table.entries)} entries")

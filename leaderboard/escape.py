@@ -26,8 +26,12 @@ def one_line(text: str) -> str:
 
 
 def markdown(text: str) -> str:
-    """Text for a markdown table cell: HTML-escaped (markdown renders HTML), pipes and markup disarmed."""
-    escaped = html.escape(one_line(text), quote=True)
+    """Text for a markdown table cell: HTML-escaped (markdown renders HTML), pipes and markup disarmed.
+
+    Quotes stay as they are: with ``<`` and ``>`` escaped no tag or attribute can form, and an entity
+    such as ``&#x27;`` would show as text once its ``#`` is escaped.
+    """
+    escaped = html.escape(one_line(text), quote=False)
     return re.sub(r"([\\`*_\[\]|#!])", r"\\\1", escaped)
 
 

@@ -2,7 +2,8 @@
 
 Everything is inline: the style, a small script that sorts a table by the clicked column header, and the
 figures as base64 PNG data. Every piece of text from results or submissions goes through ``html.escape``,
-so a method called ``<script>...</script>`` is shown as text. Reported rows carry a visible badge.
+so a method called ``<script>...</script>`` is shown as text. Reported rows carry a visible badge; an
+unranked entry says why in its rank cell, and oracles have a table of their own.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from leaderboard.board import Table
 from leaderboard.columns import REGION_COLUMNS, TABLE1_COLUMNS, Column
-from leaderboard.render import DASH, RANKING_NOTE
+from leaderboard.entries import Entry
+from leaderboard.render import DASH, RANKING_NOTE, rank_text, videos
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
@@ -28,6 +30,8 @@ th[aria-sort="descending"]::after { content: " \\25BC"; }
 tr.reported td { background: #fff7e6; }
 .badge { font-size: 0.75rem; padding: 0.1rem 0.4rem; border-radius: 0.3rem; background: #ddd; }
 tr.reported .badge { background: #f0a030; color: #fff; }
+tr.oracle td { background: #eef3ff; }
+tr.unranked td { color: #666; }
 td.best { font-weight: bold; }
 img { max-width: 100%; margin: 0.5rem 0; }
 """
@@ -62,6 +66,12 @@ def _cell(text: str, sort_key: str, css: str = "") -> str:
     return f'<td{css_attr} data-sort="{html.escape(sort_key)}">{html.escape(text)}</td>'
 
 
+def _row_start(entry: Entry, unranked: str | None) -> str:
+    """``<tr>`` with classes for the row's kind and for being left out of the ranking."""
+    kind = "reported" if entry.reported else "oracle" if entry.oracle else "measured"
+    return f'<tr class="{kind}{"" if unranked is None else " unranked"}">'
+
+
 def table_html(table: Table, columns: Sequence[Column], table_id: str) -> str:
     best = {column.key: table.best(column) for column in columns}
     ranks = table.mean_ranks(columns)
@@ -70,14 +80,11 @@ def table_html(table: Table, columns: Sequence[Column], table_id: str) -> str:
     parts += [f"<th>{html.escape(header)}</th>" for header in headers]
     parts.append("</tr></thead><tbody>")
     for index, entry in enumerate(table.entries):
-        parts.append(f'<tr class="{"reported" if entry.reported else "measured"}">')
+        parts.append(_row_start(entry, table.unranked[index]))
         parts.append(_cell(entry.name, entry.name))
-        parts.append(
-            f'<td class="kind" data-sort="{entry.kind}"><span class="badge">{entry.kind}</span></td>'
-        )
-        videos = "paper" if entry.reported else f"{entry.n_evaluated}/{entry.n_expected}"
-        videos += "" if entry.complete else " (incomplete)"
-        parts.append(_cell(videos, "" if entry.reported else str(entry.n_evaluated)))
+        kind = html.escape(entry.kind)
+        parts.append(f'<td class="kind" data-sort="{kind}"><span class="badge">{kind}</span></td>')
+        parts.append(_cell(videos(entry), "" if entry.reported else str(entry.n_evaluated)))
         for column in columns:
             value = entry.values.get(column.key)
             if value is None:
@@ -87,8 +94,8 @@ def table_html(table: Table, columns: Sequence[Column], table_id: str) -> str:
                     _cell(column.format(value), repr(value), "best" if index in best[column.key] else "")
                 )
         rank = ranks[index]
-        shown = DASH if rank is None or rank[0] is None else f"{rank[0]:.2f} ({rank[1]})"
-        parts.append(_cell(shown, "" if rank is None or rank[0] is None else repr(rank[0])))
+        sort_key = "" if rank is None or rank[0] is None else repr(rank[0])
+        parts.append(_cell(rank_text(rank, table.unranked[index]), sort_key))
         parts.append("</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
@@ -102,7 +109,7 @@ def provenance_html(table: Table) -> str:
             for key, value in {"protocol": entry.protocol, **entry.provenance}.items()
             if value not in ("", [], None)
         )
-        summary = f"<summary>{html.escape(entry.name)} ({entry.kind})</summary>"
+        summary = f"<summary>{html.escape(entry.name)} ({html.escape(entry.kind)})</summary>"
         items.append(f"<details>{summary}<ul>{details}</ul></details>")
     return "".join(items)
 

@@ -4,7 +4,14 @@ Figures are built as ``matplotlib.figure.Figure`` objects and saved directly (PN
 pyplot's global state, so nothing needs a display.
 
 Only one table's entries go into a figure, so a figure never mixes protocols. Reported rows are
-hatched and labelled; metrics nobody has are skipped rather than drawn empty.
+hatched and labelled, measured runs left out of the ranking grey and labelled ``(unranked)``; metrics
+nobody has are skipped rather than drawn empty. The oracle table gets no
+figures: an oracle is a sanity check, not a contender.
+
+Names and class codes come from submissions. Matplotlib would read ``$...$`` in them as mathtext (and
+fail to draw a malformed formula) or hand them to LaTeX under ``text.usetex``; every label from a
+submission is therefore drawn as plain text (``parse_math=False``, ``usetex=False``), cut to
+:data:`MAX_LABEL` characters.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -19,19 +27,34 @@ from matplotlib.figure import Figure
 from leaderboard.board import Table
 from leaderboard.columns import Column
 from leaderboard.entries import Entry
+from leaderboard.escape import one_line
 
 DPI = 120
+MAX_LABEL = 40
+PLAIN = {"parse_math": False, "usetex": False}  # submitted text is never a formula
 
 
-def _label(entry: Entry) -> str:
-    return entry.name + (" (paper)" if entry.reported else "")
+def plain_label(text: str) -> str:
+    """One line of at most :data:`MAX_LABEL` characters: a long name must not swallow the figure."""
+    text = one_line(text)
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def _unranked_run(table: Table, entry: Entry) -> bool:
+    """A measured run the table leaves out of the ranking (incomplete, no run_meta.json)."""
+    return not entry.reported and table.unranked[table.entries.index(entry)] is not None
+
+
+def _label(table: Table, entry: Entry) -> str:
+    mark = " (paper)" if entry.reported else " (unranked)" if _unranked_run(table, entry) else ""
+    return plain_label(entry.name) + mark
 
 
 def _with_values(table: Table, column: Column) -> list[Entry]:
     return [entry for entry in table.entries if entry.values.get(column.key) is not None]
 
 
-def _bars(axis: Axes, entries: Sequence[Entry], column: Column) -> None:
+def _bars(axis: Axes, table: Table, entries: Sequence[Entry], column: Column) -> None:
     values = [entry.values[column.key] for entry in entries]
     low, high = [], []
     for entry, value in zip(entries, values, strict=True):
@@ -44,7 +67,10 @@ def _bars(axis: Axes, entries: Sequence[Entry], column: Column) -> None:
         if entry.reported:
             bar.set_hatch("//")
             bar.set_facecolor("#dd8452")
-    axis.set_xticks(positions, [_label(entry) for entry in entries], rotation=30, ha="right")
+        elif _unranked_run(table, entry):
+            bar.set_facecolor("#b0b0b0")
+    labels = [_label(table, entry) for entry in entries]
+    axis.set_xticks(positions, labels, rotation=30, ha="right", **PLAIN)
     axis.set_title(f"{column.label} {column.arrow}")
 
 
@@ -55,7 +81,7 @@ def bar_chart(table: Table, column: Column, path: Path) -> Path | None:
         return None
     figure = Figure(figsize=(max(4.0, 0.9 * len(entries) + 2), 3.5))
     axis = figure.subplots()
-    _bars(axis, entries, column)
+    _bars(axis, table, entries, column)
     figure.tight_layout()
     figure.savefig(path, dpi=DPI)
     return path
@@ -76,8 +102,9 @@ def class_heatmap(table: Table, column: Column, path: Path) -> Path | None:
     image = axis.imshow(
         np.ma.masked_invalid(grid), aspect="auto", cmap="viridis" if column.higher_is_better else "viridis_r"
     )
-    axis.set_xticks(range(len(classes)), classes, rotation=60, ha="right")
-    axis.set_yticks(range(len(entries)), [_label(entry) for entry in entries])
+    labels = [plain_label(code) for code in classes]
+    axis.set_xticks(range(len(classes)), labels, rotation=60, ha="right", **PLAIN)
+    axis.set_yticks(range(len(entries)), [_label(table, entry) for entry in entries], **PLAIN)
     axis.set_title(f"{column.label} {column.arrow} per interaction class (brighter is better)")
     figure.colorbar(image, ax=axis)
     figure.tight_layout()
@@ -95,7 +122,7 @@ def overview(table: Table, columns: Sequence[Column], path: Path) -> Path | None
     figure = Figure(figsize=(3.6 * width, 3.2 * rows))
     axes = figure.subplots(rows, width, squeeze=False)
     for axis, column in zip(axes.flat, shown, strict=False):
-        _bars(axis, _with_values(table, column), column)
+        _bars(axis, table, _with_values(table, column), column)
     for axis in list(axes.flat)[len(shown) :]:
         axis.set_visible(False)
     figure.tight_layout()
@@ -104,13 +131,23 @@ def overview(table: Table, columns: Sequence[Column], path: Path) -> Path | None
 
 
 def write_plots(tables: Sequence[Table], columns: Sequence[Column], out: Path) -> list[Path]:
-    """All figures of every table into ``out`` (``table<i>_<kind>_<metric>.png``)."""
+    """All figures of every table but the oracles' into ``out`` (``table<i>_<kind>_<metric>.png``)."""
     out.mkdir(parents=True, exist_ok=True)
+    with matplotlib.rc_context({"text.usetex": False}):
+        written = [
+            path
+            for index, table in enumerate(tables)
+            if not table.oracle
+            for path in _table_figures(table, columns, out / f"table{index + 1}")
+        ]
+    return written
+
+
+def _table_figures(table: Table, columns: Sequence[Column], prefix: Path) -> list[Path]:
+    """One table's bar charts, heatmaps and overview, named ``<prefix>_<kind>_<metric>.png``."""
     written: list[Path | None] = []
-    for index, table in enumerate(tables):
-        prefix = out / f"table{index + 1}"
-        for column in columns:
-            written.append(bar_chart(table, column, Path(f"{prefix}_bar_{column.key}.png")))
-            written.append(class_heatmap(table, column, Path(f"{prefix}_heatmap_{column.key}.png")))
-        written.append(overview(table, columns, Path(f"{prefix}_overview.png")))
+    for column in columns:
+        written.append(bar_chart(table, column, Path(f"{prefix}_bar_{column.key}.png")))
+        written.append(class_heatmap(table, column, Path(f"{prefix}_heatmap_{column.key}.png")))
+    written.append(overview(table, columns, Path(f"{prefix}_overview.png")))
     return [path for path in written if path is not None]

@@ -1,7 +1,8 @@
 """Writers: markdown (README/papers), CSV (spreadsheets), LaTeX booktabs (papers).
 
-Every writer escapes entry names for its format, shows a missing value as a dash (never 0), marks
-reported rows and incomplete runs, and bolds the best ranked value of each metric.
+Every writer escapes every piece of submitted text (names, class codes, provenance) for its format,
+shows a missing value as a dash (never 0), marks reported rows and incomplete runs, says why an unranked
+entry is unranked, and bolds the best ranked value of each metric.
 """
 
 from __future__ import annotations
@@ -19,15 +20,18 @@ DASH = "–"
 RANKING_NOTE = (
     "Ranking: each metric ranks the entries in its better direction (ties share the mean rank); "
     "'mean rank' averages an entry's ranks over the metrics it has (count in brackets), every metric "
-    "weighted equally. Reported rows are not ranked unless asked. Missing values are shown as a dash."
+    "weighted equally. Only complete measured runs with run_meta.json are ranked: reported rows and "
+    "incomplete runs only when asked, oracles (given the ground truth) never; an unranked entry says why. "
+    "Missing values are shown as a dash."
 )
 
 
-def _videos(entry: Entry) -> str:
+def videos(entry: Entry) -> str:
+    """``scored/total`` videos of a measured run, marked when incomplete; ``paper`` for reported rows."""
     if entry.reported:
         return "paper"
     mark = "" if entry.complete else " (incomplete)"
-    return f"{entry.n_evaluated}/{entry.n_expected}{mark}"
+    return f"{entry.n_evaluated}/{entry.n_total}{mark}"
 
 
 def _value(entry: Entry, column: Column) -> str | None:
@@ -35,7 +39,10 @@ def _value(entry: Entry, column: Column) -> str | None:
     return None if value is None else column.format(value)
 
 
-def _mean_rank(value: tuple[float | None, int] | None) -> str:
+def rank_text(value: tuple[float | None, int] | None, unranked: str | None) -> str:
+    """The mean rank and its metric count, or why the entry is not ranked."""
+    if unranked is not None:
+        return f"unranked: {unranked}"
     if value is None or value[0] is None:
         return DASH
     return f"{value[0]:.2f} ({value[1]})"
@@ -51,11 +58,11 @@ def markdown_table(table: Table, columns: Sequence[Column]) -> str:
     header = ["Method", "Kind", "Videos", *(f"{c.label} {c.arrow}" for c in columns), "Mean rank"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for index, entry in enumerate(table.entries):
-        cells = [escape.markdown(entry.name), entry.kind, _videos(entry)]
+        cells = [escape.markdown(entry.name), entry.kind, videos(entry)]
         for column in columns:
             shown = _value(entry, column)
             cells.append(DASH if shown is None else f"**{shown}**" if index in best[column.key] else shown)
-        cells.append(_mean_rank(ranks[index]))
+        cells.append(escape.markdown(rank_text(ranks[index], table.unranked[index])))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -63,7 +70,7 @@ def markdown_table(table: Table, columns: Sequence[Column]) -> str:
 def per_class_markdown(table: Table, column: Column) -> str:
     entries = [entry for entry in table.entries if entry.per_class]
     classes = sorted({code for entry in entries for code in entry.per_class})
-    header = ["Method", *classes]
+    header = ["Method", *(escape.markdown(code) for code in classes)]
     lines = [f"#### {column.label} {column.arrow} per class", "", "| " + " | ".join(header) + " |"]
     lines.append("|" + "---|" * len(header))
     for entry in entries:
@@ -104,14 +111,15 @@ def csv_text(tables: Sequence[Table]) -> str:
     columns = [*TABLE1_COLUMNS, *REGION_COLUMNS]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["method", "name", "kind", "protocol", "n_evaluated", "n_expected", *(c.key for c in columns)]
-    )
+    header = ["method", "name", "kind", "protocol", "n_evaluated", "n_expected", "unranked"]
+    writer.writerow([*header, *(c.key for c in columns)])
     for table in tables:
-        for entry in table.entries:
-            row = [escape.csv_cell(entry.method), escape.csv_cell(entry.name), entry.kind, entry.protocol]
+        for entry, unranked in zip(table.entries, table.unranked, strict=True):
+            row = [escape.csv_cell(entry.method), escape.csv_cell(entry.name), entry.kind]
+            row += [escape.csv_cell(entry.protocol)]
             row += ["" if entry.n_evaluated is None else entry.n_evaluated]
             row += ["" if entry.n_expected is None else entry.n_expected]
+            row += [escape.csv_cell(unranked or "")]
             row += ["" if entry.values.get(c.key) is None else repr(entry.values[c.key]) for c in columns]
             writer.writerow(row)
     return buffer.getvalue()
@@ -133,6 +141,7 @@ def latex_table(table: Table) -> str:
     for index, entry in enumerate(table.entries):
         name = escape.latex(entry.name) + (r"$^\dagger$" if entry.reported else "")
         name += "" if entry.complete else r"$^\ast$"
+        name += "" if entry.reported or entry.has_run_meta else r"$^\ddagger$"
         cells = []
         for column in columns:
             shown = _value(entry, column)
@@ -146,6 +155,10 @@ def latex_table(table: Table) -> str:
         notes.append(r"% $^\dagger$ reported in the paper")
     if not all(entry.complete for entry in table.entries):
         notes.append(r"% $^\ast$ incomplete run (not every test video was scored)")
+    if not all(entry.reported or entry.has_run_meta for entry in table.entries):
+        notes.append(r"% $^\ddagger$ no run_meta.json: the method is not on record, not ranked")
+    if table.oracle:
+        notes.append("% oracles were given the ground-truth frames; they are a sanity check, not ranked")
     return "\n".join(lines + notes)
 
 

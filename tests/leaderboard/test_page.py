@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from leaderboard.build import write_leaderboard
-from tests.leaderboard.test_tables import write_run
+from tests.leaderboard.runs import write_run
 
 EVIL = "<script>alert(1)</script>"
 

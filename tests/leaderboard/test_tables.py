@@ -9,39 +9,14 @@ from pathlib import Path
 import pytest
 
 from interhf_bench.cli import main
-from interhf_bench.results.metrics_file import MetricsFile, MetricValue
 from leaderboard.board import ProtocolMismatchError
 from leaderboard.build import write_leaderboard
 from leaderboard.columns import TABLE1_COLUMNS
 from leaderboard.entries import Entry
 from leaderboard.ranking import mean_ranks, metric_ranks
+from tests.leaderboard.runs import write_run
 
 EVIL = "<script>alert(1)</script> & 100% {x}_$|"
-
-
-def write_run(root: Path, method: str, values: dict[str, float | None], *, protocol: str = "interhf-v1",
-              protocol_hash: str = "a" * 64, evaluated: int = 180) -> Path:  # fmt: skip
-    run = root / method
-    run.mkdir(parents=True)
-    metrics = MetricsFile(
-        protocol=protocol,
-        protocol_hash=protocol_hash,
-        manifest_sha256="b" * 64,
-        predictions=str(run / "videos"),
-        n_expected=180,
-        n_evaluated=evaluated,
-        missing=[],
-        failed={},
-        overall={name: MetricValue(value=value, n=10) for name, value in values.items()},
-        per_class={"LC-SF": {name: MetricValue(value=value, n=1) for name, value in values.items()}},
-        per_video={},
-        settings={"fvd": {"weights_verified": True}},
-        unavailable={},
-        warnings=[],
-        provenance={"created": "2026-11-23T00:00:00+00:00", "interhf_bench_version": "0.1.0"},
-    )
-    (run / "metrics.json").write_text(metrics.model_dump_json())
-    return run
 
 
 def test_paper_rows_are_shown_verbatim_and_apart_from_measured_ones(tmp_path: Path) -> None:
@@ -55,9 +30,9 @@ def test_paper_rows_are_shown_verbatim_and_apart_from_measured_ones(tmp_path: Pa
     assert paper_line.split(" | ")[1:10] == [
         "reported (paper)", "paper", "23.22", "0.785", "23.36", "0.141", "2.27E-05", "10.79", "122.90",
     ]  # fmt: skip
-    assert paper_line.endswith("| – |")  # not ranked
+    assert paper_line.endswith("| unranked: reported |")
     mine = next(line for line in markdown.splitlines() if line.startswith("| mine"))
-    assert "| – |" in mine and "| 0 |" not in mine and "180/180" in mine
+    assert "| – |" in mine and "| 0 |" not in mine and "36/36" in mine
     assert "not comparable with the measured runs above" in markdown
     from PIL import Image
 
@@ -73,19 +48,19 @@ def test_paper_rows_are_shown_verbatim_and_apart_from_measured_ones(tmp_path: Pa
 
 
 def test_same_protocol_reported_rows_are_marked_and_not_ranked(tmp_path: Path) -> None:
-    runs = [write_run(tmp_path, "weak", {"ssim": 0.5, "psnr": 10.0}, evaluated=170)]
+    runs = [write_run(tmp_path, "weak", {"ssim": 0.5, "psnr": 10.0})]
     tables, _ = write_leaderboard(runs, tmp_path / "out")
     assert len(tables) == 1 and tables[0].ranked == [True, False]
     markdown = (tmp_path / "out" / "leaderboard.md").read_text()
-    assert "170/180 (incomplete)" in markdown and "| **0.500** |" in markdown  # the paper row is not bold
+    assert "180/180 |" in markdown and "| **0.500** |" in markdown  # the paper row is not bold
     tables, _ = write_leaderboard(runs, tmp_path / "ranked", rank_reported=True)
     assert tables[0].best(TABLE1_COLUMNS[1]) == {1}
 
 
 def test_different_protocols_are_refused(tmp_path: Path) -> None:
-    one = write_run(tmp_path, "a", {"ssim": 0.5})
-    other = write_run(tmp_path, "b", {"ssim": 0.6}, protocol_hash="c" * 64)
-    with pytest.raises(ProtocolMismatchError, match="different protocols in one table: a: interhf-v1"):
+    one = write_run(tmp_path, "a", {"ssim": 0.5}, protocol="custom-v1")
+    other = write_run(tmp_path, "b", {"ssim": 0.6}, protocol="custom-v1", protocol_hash="c" * 64)
+    with pytest.raises(ProtocolMismatchError, match="different protocols in one table: a: custom-v1"):
         write_leaderboard([one, other], tmp_path / "out")
 
 
