@@ -7,6 +7,7 @@ break exactly one rule.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,11 +18,26 @@ from interhf_bench.data.arrays import save_keypoints, save_masks
 from interhf_bench.data.manifest import ManifestRow, write_manifest
 from interhf_bench.io.files import sha256_file
 from interhf_bench.io.video import write_video
+from interhf_bench.plugins import INCLUDE_MODULE_PREFIX
 from interhf_bench.protocol.spec import INTERHF_MINI_V1, ProtocolSpec
 
 # The team's shared folder beside the clone; INTERHF_BENCH_SHARED moves it (CI hides it once with this).
 SHARED = Path(os.environ.get("INTERHF_BENCH_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 MEDIA = SHARED / "data" / "media"
+
+
+def forget_included_files() -> None:
+    """Drop the ``--include`` modules this process imported, as if the next step ran in a fresh process
+    (where ``score`` would run anyway): loaded, they count as third-party code and ``score`` refuses."""
+    for name in [name for name in sys.modules if name.startswith(INCLUDE_MODULE_PREFIX)]:
+        del sys.modules[name]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_per_test():
+    """Each test starts like a fresh process, with no ``--include`` file of an earlier test loaded."""
+    yield
+    forget_included_files()
 
 
 def shared_file(relative: str) -> Path:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
-import re
 import sys
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
@@ -21,12 +20,10 @@ from typing import TYPE_CHECKING
 
 from interhf_bench.adapters.declared import declared_description
 from interhf_bench.naming import lookup
+from interhf_bench.plugins import ADAPTERS_GROUP, INCLUDE_MODULE_PREFIX, is_builtin
 
 if TYPE_CHECKING:
     from interhf_bench.adapters.api import Adapter
-
-ENTRY_POINT_GROUP = "interhf_bench.adapters"
-OWN_DISTRIBUTION = "interhf-bench"  # its entry points (the methods shipped in this repository) are built-in
 
 
 class RegistryError(ValueError):
@@ -49,7 +46,7 @@ class MethodRegistry:
     def __init__(self, includes: tuple[Path, ...] | list[Path] = ()) -> None:
         self._sources: dict[str, MethodSource] = {}
         self._included: dict[str, type[Adapter]] = {}
-        for entry in entry_points(group=ENTRY_POINT_GROUP):
+        for entry in entry_points(group=ADAPTERS_GROUP):
             self._add(
                 MethodSource(entry.name, _origin(entry), entry.value, declared_description(entry.value))
             )
@@ -102,13 +99,9 @@ class MethodRegistry:
 
 
 def _origin(entry: EntryPoint) -> str:
-    distribution = entry.dist.name if entry.dist is not None else "unknown distribution"
-    return "built-in" if canonical_name(distribution) == OWN_DISTRIBUTION else f"plugin {distribution}"
-
-
-def canonical_name(distribution: str) -> str:
-    """A distribution's name as pip compares them (``interhf_bench`` and ``InterHF-Bench`` are one)."""
-    return re.sub(r"[-_.]+", "-", distribution).lower()
+    if is_builtin(entry):
+        return "built-in"
+    return f"plugin {entry.dist.name if entry.dist is not None else 'unknown distribution'}"
 
 
 def _adapters_in_file(path: Path) -> list[type[Adapter]]:
@@ -117,7 +110,7 @@ def _adapters_in_file(path: Path) -> list[type[Adapter]]:
 
     if not path.is_file():
         raise RegistryError(f"{path}: --include file not found")
-    module_name = f"interhf_bench_include_{abs(hash(path.resolve()))}"
+    module_name = f"{INCLUDE_MODULE_PREFIX}{abs(hash(path.resolve()))}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
         raise RegistryError(f"{path}: not an importable Python file")

@@ -31,13 +31,14 @@ from interhf_bench.cli.errors import (
     debug_requested,
     describe_failure,
 )
+from interhf_bench.plugins import COMMANDS_GROUP, is_builtin
 
-# Command groups of installed packages (the leaderboard and InterAnimate among them): modules with a
-# ``register(subparsers)``, found through entry points so this package names none of them.
-COMMANDS_ENTRY_POINT_GROUP = "interhf_bench.commands"
+# Commands that compute or check numbers: they never load plugin command groups, so no third-party code
+# runs in their process (``run`` scores in a fresh ``score`` process when a method is third-party).
+TRUSTED_COMMANDS = frozenset({"score", "validate"})
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_plugins: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interhf-bench",
         description="InterHF-Bench: evaluate hand-face interaction animation on the InterHF protocol.",
@@ -57,13 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     protocol.register(commands)
     weights.register(commands)
     baselines.register(commands)
-    for entry in entry_points(group=COMMANDS_ENTRY_POINT_GROUP):
-        entry.load().register(commands)
+    # Command groups of installed packages (the leaderboard and InterAnimate among them), found through
+    # entry points so this package names none of them.
+    for entry in entry_points(group=COMMANDS_GROUP):
+        if with_plugins or is_builtin(entry):
+            entry.load().register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(with_plugins=_command_name(argv) not in TRUSTED_COMMANDS)
     args = parser.parse_args(argv)
     if not hasattr(args, "handler"):
         parser.print_help()
@@ -81,6 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "resumable", False):
             print(f"interhf-bench: {RESUME_HINT}", file=sys.stderr)
         return 1
+
+
+def _command_name(argv: list[str]) -> str | None:
+    """The command word of ``argv`` (the first argument that is not an option)."""
+    return next((word for word in argv if not word.startswith("-")), None)
 
 
 __all__ = ["CommandError", "build_parser", "main"]

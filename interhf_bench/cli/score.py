@@ -18,6 +18,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--data", type=Path, help="dataset root (default: the embedded synthetic set)")
     parser.add_argument("--protocol", help="protocol (default: from the dataset's dataset.json)")
     parser.add_argument("--manifest", default="manifest.jsonl", help="manifest file inside the dataset root")
+    parser.add_argument(
+        "--video-ids",
+        nargs="+",
+        metavar="ID",
+        help="only these test videos (the others are listed as missing)",
+    )
     parser.add_argument("--out", type=Path, help="metrics.json path (default: beside the videos folder)")
     parser.add_argument("--device", default="cpu", help="torch device for the feature networks")
     parser.add_argument(
@@ -42,20 +48,13 @@ def run(args: argparse.Namespace) -> int:
     from interhf_bench.data.dataset import Dataset
     from interhf_bench.data.info import protocol_for
     from interhf_bench.io.files import write_text_atomic
-    from interhf_bench.paths import cache_dir
-    from interhf_bench.scoring.feature_cache import FeatureCache
+    from interhf_bench.runner.scoring import ScoringOptions, score_videos
     from interhf_bench.scoring.metric_set import build_metric_set
-    from interhf_bench.scoring.score import score
 
+    _refuse_if_third_party_code_ran()
     if not args.pred.is_dir():
         raise FileNotFoundError(f"{args.pred}: predictions folder not found")
-    if args.data is None:
-        from interhf_bench.runner.distributed import ProcessGroup, Shard
-        from interhf_bench.runner.run import ensure_embedded_dataset
-
-        root = ensure_embedded_dataset(ProcessGroup(Shard()), progress=not args.no_progress)
-    else:
-        root = args.data
+    root = args.data or _embedded_dataset(progress=not args.no_progress)
     protocol = protocol_for(root, args.protocol)
     dataset = Dataset(root, manifest=args.manifest)
     metrics = build_metric_set(
@@ -64,17 +63,31 @@ def run(args: argparse.Namespace) -> int:
         allow_unverified=args.allow_unverified_weights,
         pose_backend=None if args.hand_detector == "none" else args.hand_detector,
     )
-    result = score(
-        dataset,
-        protocol,
-        args.pred,
-        metrics,
-        cache=FeatureCache(cache_dir() / "features"),
-        progress=not args.no_progress,
-        workers=args.workers,
-    )
+    options = ScoringOptions(device=args.device, workers=args.workers, progress=not args.no_progress)
+    result = score_videos(dataset, protocol, args.pred, metrics, args.video_ids, options)
     out = args.out or default_output(args.pred)
     write_text_atomic(out, result.model_dump_json(indent=2) + "\n")
     print(f"metrics -> {out}")
     print_metrics(result)
     return 0
+
+
+def _embedded_dataset(progress: bool) -> Path:
+    from interhf_bench.runner.distributed import ProcessGroup, Shard
+    from interhf_bench.runner.run import ensure_embedded_dataset
+
+    return ensure_embedded_dataset(ProcessGroup(Shard()), progress=progress)
+
+
+def _refuse_if_third_party_code_ran() -> None:
+    """``score`` loads no plugin; a plugin module found here came in another way (a ``.pth`` file, an
+    import hook) and could change the numbers, so nothing is scored."""
+    from interhf_bench.cli.errors import CommandError
+    from interhf_bench.plugins import loaded_third_party_code
+
+    loaded = loaded_third_party_code()
+    if loaded:
+        files = ", ".join(f"{item.path} ({item.origin})" for item in loaded[:5])
+        raise CommandError(
+            f"third-party code was loaded into the scoring process ({files}); not scoring"
+        )

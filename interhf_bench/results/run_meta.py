@@ -6,7 +6,7 @@ were made. Values that were not measured are ``null``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,16 @@ class MethodInfo(BaseModel):
     details: dict[str, Any] = Field(
         default_factory=dict, description="the adapter's own provenance: checkpoint hashes, resolved defaults"
     )
+
+
+class LoadedCode(BaseModel):
+    """One third-party source file (a plugin's or an ``--include`` file) imported by the run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    origin: str = Field(description="file (an --include file) or plugin <distribution> <version>")
+    path: str
+    sha256: str
 
 
 class Selection(BaseModel):
@@ -53,6 +63,14 @@ class RunMeta(BaseModel):
     )
     selection: Selection
     world_size: int = 1
+    third_party_code: list[LoadedCode] = Field(
+        default_factory=list, description="every plugin or --include source file the run imported"
+    )
+    scoring_process: Literal["same", "fresh"] | None = Field(
+        None,
+        description="same: scored where it generated (only built-in code loaded); fresh: in a new process "
+        "that loaded no third-party code; null: not scored",
+    )
     started: str
     finished: str
     timings: dict[str, float | None] = Field(description="seconds per phase: generate, score, total")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,16 +23,17 @@ from interhf_bench.data.info import protocol_for
 from interhf_bench.data.manifest import DatasetError, ManifestRow, manifest_hash
 from interhf_bench.data.validate import check_rows_for_run
 from interhf_bench.io.files import write_text_atomic
+from interhf_bench.plugins import LoadedFile, loaded_third_party_code
 from interhf_bench.protocol.spec import ProtocolSpec
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.results.provenance import environment
-from interhf_bench.results.run_meta import MethodInfo, RunMeta, Selection
+from interhf_bench.results.run_meta import LoadedCode, MethodInfo, RunMeta, Selection
 from interhf_bench.runner.cases import select_rows
 from interhf_bench.runner.claims import DEFAULT_STALE_AFTER, held_elsewhere, release, try_claim
 from interhf_bench.runner.distributed import ProcessGroup, Shard, shard_from_env
 from interhf_bench.runner.fingerprint import Fingerprint, run_fingerprint
 from interhf_bench.runner.generate import GenerationSummary, Overwrite, generate_videos
-from interhf_bench.runner.sidecar import read_record
+from interhf_bench.runner.scoring import FreshScoring, ScoringOptions, score_in_fresh_process, score_shard
 
 if TYPE_CHECKING:
     from interhf_bench.scoring.metric_set import MetricSet
@@ -156,6 +157,18 @@ class _Clock:
         }
 
 
+@dataclass(frozen=True)
+class _Scoring:
+    """Which third-party code this process loaded, and so where the scores were computed."""
+
+    third_party: list[LoadedFile]
+    metric_set: MetricSet | None  # None: scored in a fresh process (or not scored)
+
+    @property
+    def in_process(self) -> bool:
+        return self.metric_set is not None
+
+
 def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
     """Generate (resuming) and, with ``score``, score and write ``metrics.json`` and ``run_meta.json``."""
     clock = _Clock()
@@ -169,12 +182,15 @@ def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
         clock.generated = time.perf_counter()
         if score and not _my_turn_to_score(plan, shard, config.lock_timeout):
             return RunOutcome(plan.run_dir, generation, scored_elsewhere=True)
-        metric_set = _metric_set(config, plan) if score else None
+        third_party = loaded_third_party_code()  # after generation: whatever a method imported late too
+        metric_set = _metric_set(config, plan) if score and not third_party else None
         state = _score_shard(config, plan, my_rows, metric_set, shard) if metric_set is not None else None
         states = group.gather((generation, state))
         if not shard.is_main or states is None:
             return RunOutcome(plan.run_dir, generation)
-        return _finish(config, plan, clock, states, metric_set, shard)
+        metrics = _metrics(config, plan, [s for _, s in states if s], metric_set) if score else None
+        generation = _merge_generation([g for g, _ in states])
+        return _finish(config, plan, clock, generation, metrics, _Scoring(third_party, metric_set), shard)
     finally:
         if plan is not None:
             release(plan.run_dir / "metrics.json")  # the scoring claim, if this process held it
@@ -241,20 +257,35 @@ def _metric_set(config: RunConfig, plan: _Plan) -> MetricSet:
     )
 
 
+def _metrics(
+    config: RunConfig, plan: _Plan, states: list[ScoreState], metric_set: MetricSet | None
+) -> MetricsFile:
+    """On rank 0: ``metrics.json`` from the ranks' states, or from a fresh process when third-party
+    code was loaded here (it writes the file itself)."""
+    if metric_set is None:
+        job = FreshScoring(
+            data=plan.root,
+            manifest=config.manifest,
+            protocol=config.protocol,
+            videos=plan.run_dir / "videos",
+            video_ids=[row.video_id for row in plan.rows],
+            out=plan.run_dir / "metrics.json",
+        )
+        return score_in_fresh_process(job, _scoring_options(config, plan))
+    return _write_metrics(plan, states, metric_set)
+
+
 def _finish(
     config: RunConfig,
     plan: _Plan,
     clock: _Clock,
-    states: list[tuple[GenerationSummary, ScoreState | None]],
-    metric_set: MetricSet | None,
+    generation: GenerationSummary,
+    metrics: MetricsFile | None,
+    scoring: _Scoring,
     shard: Shard,
 ) -> RunOutcome:
-    """On rank 0: merge the ranks' results, write ``metrics.json`` (when scored) and ``run_meta.json``."""
-    generation = _merge_generation([g for g, _ in states])
-    metrics = None
-    if metric_set is not None:
-        metrics = _write_metrics(plan, [s for _, s in states if s], metric_set)
-    meta = _run_meta(config, plan, clock, generation, metrics, shard)
+    """On rank 0: write ``run_meta.json`` beside the merged generation summary and the scores."""
+    meta = _run_meta(config, plan, clock, generation, metrics, scoring, shard)
     write_text_atomic(plan.run_dir / "run_meta.json", meta.model_dump_json(indent=2) + "\n")
     if generation.interrupted:
         raise RunInterrupted(plan.run_dir, metrics is not None)
@@ -267,6 +298,7 @@ def _run_meta(
     clock: _Clock,
     generation: GenerationSummary,
     metrics: MetricsFile | None,
+    scoring: _Scoring,
     shard: Shard,
 ) -> RunMeta:
     """The run's provenance: what ran, on what, with which settings, and how long each phase took."""
@@ -291,6 +323,8 @@ def _run_meta(
             complete=len(plan.rows) == sum(1 for row in plan.dataset if row.split == "test"),
         ),
         world_size=shard.world_size,
+        third_party_code=[LoadedCode(**asdict(loaded)) for loaded in scoring.third_party],
+        scoring_process=None if metrics is None else ("same" if scoring.in_process else "fresh"),
         started=clock.started,
         finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         timings=clock.timings(scored=metrics is not None),
@@ -301,31 +335,23 @@ def _run_meta(
     )
 
 
+def _scoring_options(config: RunConfig, plan: _Plan) -> ScoringOptions:
+    return ScoringOptions(
+        device=plan.device,
+        workers=config.workers,
+        hand_detector=config.hand_detector,
+        allow_unverified_weights=config.allow_unverified_weights,
+        progress=config.progress,
+    )
+
+
 def _score_shard(
     config: RunConfig, plan: _Plan, rows: list[ManifestRow], metrics: MetricSet, shard: Shard
 ) -> ScoreState:
     """This rank's score state; generation failures are recorded as failed with their error."""
-    from interhf_bench.paths import cache_dir
-    from interhf_bench.scoring.feature_cache import FeatureCache
-    from interhf_bench.scoring.score import accumulate
-
+    options = replace(_scoring_options(config, plan), progress=config.progress and shard.is_main)
     videos = plan.run_dir / "videos"
-    state = accumulate(
-        plan.dataset,
-        plan.protocol,
-        videos,
-        metrics,
-        video_ids=[row.video_id for row in rows],
-        cache=FeatureCache(cache_dir() / "features"),
-        progress=config.progress and shard.is_main,
-        workers=config.workers,
-    )
-    for video_id in list(state.missing):
-        record = read_record(videos / f"{video_id}.mp4")
-        if record is not None and record.status != "ok":
-            state.missing.remove(video_id)
-            state.failed[video_id] = f"generation {record.status}: {record.error}"
-    return state
+    return score_shard(plan.dataset, plan.protocol, videos, metrics, [row.video_id for row in rows], options)
 
 
 def _write_metrics(plan: _Plan, states: list[ScoreState], metrics: MetricSet) -> MetricsFile:

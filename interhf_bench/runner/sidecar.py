@@ -7,6 +7,7 @@ a resumed run detect a video that was changed or damaged since, and make it agai
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from interhf_bench.io.files import sha256_file, write_text_atomic
 from interhf_bench.results.case_record import CaseRecord, Status
 
-__all__ = ["CaseRecord", "Status", "is_finished", "read_record", "write_record"]
+__all__ = ["CaseRecord", "Status", "generation_failures", "is_finished", "read_record", "write_record"]
 
 
 def record_path(video_path: Path) -> Path:
@@ -44,3 +45,14 @@ def is_finished(video_path: Path, record: CaseRecord | None) -> bool:
         and video_path.is_file()
         and record.video_sha256 == sha256_file(video_path)
     )
+
+
+def generation_failures(videos: Path, video_ids: Iterable[str]) -> dict[str, str]:
+    """``{video_id: reason}`` for the cases whose record says generation failed or timed out: they are
+    failures of the method, not videos nobody asked for, and are scored as failed."""
+    failures = {}
+    for video_id in video_ids:
+        record = read_record(videos / f"{video_id}.mp4")
+        if record is not None and record.status != "ok":
+            failures[video_id] = f"generation {record.status}: {record.error}"
+    return failures

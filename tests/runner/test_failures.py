@@ -16,7 +16,7 @@ import pytest
 from interhf_bench.cli import main
 from interhf_bench.runner import generate
 from interhf_bench.runner.sidecar import read_record
-from tests.conftest import TINY, write_tiny_dataset
+from tests.conftest import TINY, forget_included_files, write_tiny_dataset
 from tests.runner.conftest import PLUGINS
 
 
@@ -84,6 +84,7 @@ def test_a_refused_weights_pickle_is_one_line(
     monkeypatch.setenv("INTERHF_BENCH_WEIGHTS", str(tmp_path / "weights"))
     assert main(run_argv(tiny_dataset, tmp_path / "runs", method="copy-reference", limit=1)) == 0
     videos = tmp_path / "runs" / "copy-reference" / "test-tiny" / "videos"
+    forget_included_files()  # as if `score` ran in its own process, as it would
     argv = ["score", "--pred", str(videos), "--data", str(tiny_dataset), "--hand-detector", "none"]
     argv += ["--protocol", str(tiny_dataset / "protocol.json"), "--no-progress", "--allow-unverified-weights"]
     capsys.readouterr()

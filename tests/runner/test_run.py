@@ -14,10 +14,12 @@ import jsonschema
 import pytest
 
 from interhf_bench.cli import main
+from interhf_bench.io.files import sha256_file
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.results.run_meta import RunMeta
 from interhf_bench.runner.run import RunConfig, run_method
 from interhf_bench.runner.sidecar import read_record
+from tests.conftest import forget_included_files
 from tests.runner.conftest import PLUGINS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +59,9 @@ def test_run_writes_videos_records_metrics_and_meta(tiny_dataset: Path, tmp_path
     assert meta.protocol_hash == metrics.protocol_hash
     assert meta.environment["libraries"]["numpy"] and "git" in meta.environment
     assert meta.generation["generated"] == 4
+    assert meta.scoring_process == "fresh"  # the included file's code never ran where the scores were made
+    assert [(code.origin, code.path) for code in meta.third_party_code] == [("file", str(PLUGINS))]
+    assert meta.third_party_code[0].sha256 == sha256_file(PLUGINS)
     docs = ROOT / "docs" / "schemas"
     for name, schema in (("metrics.json", "metrics.schema.json"), ("run_meta.json", "run_meta.schema.json")):
         jsonschema.validate(json.loads((run_dir / name).read_text()), json.loads((docs / schema).read_text()))
@@ -228,6 +233,7 @@ def test_a_corrupt_generated_video_is_reported_and_the_others_scored(
     outcome = run_method(config(tiny_dataset, tmp_path, limit=3), score=False)
     videos = outcome.run_dir / "videos"
     (videos / "LC-SF_01.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not really a video")
+    forget_included_files()  # as if `score` ran in its own process, as it would
     argv = ["score", "--pred", str(videos), "--data", str(tiny_dataset), "--no-progress"]
     assert main([*argv, "--protocol", str(tiny_dataset / "protocol.json")]) == 0
     metrics = MetricsFile.model_validate_json((outcome.run_dir / "metrics.json").read_text())
