@@ -88,6 +88,4 @@ def _refuse_if_third_party_code_ran() -> None:
     loaded = loaded_third_party_code()
     if loaded:
         files = ", ".join(f"{item.path} ({item.origin})" for item in loaded[:5])
-        raise CommandError(
-            f"third-party code was loaded into the scoring process ({files}); not scoring"
-        )
+        raise CommandError(f"third-party code was loaded into the scoring process ({files}); not scoring")
