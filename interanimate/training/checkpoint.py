@@ -81,10 +81,18 @@ def read_tensor_file(path: Path, map_location: str | torch.device = "cpu") -> An
     except FileNotFoundError:
         raise CheckpointError(path, "missing") from None
     except pickle.UnpicklingError as error:
-        why = str(error).strip().splitlines()[-1]
+        why = _unpickling_detail(str(error))
         raise CheckpointError(path, f"refused: holds more than tensors and plain values ({why})") from None
     except (RuntimeError, EOFError, OSError) as error:
         raise CheckpointError(path, f"not a readable torch file ({error})") from None
+
+
+def _unpickling_detail(message: str) -> str:
+    """The line of torch's refusal that names what the file wanted (its advice to load the file in
+    full is what must not happen to a file from someone else)."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    wanted = (line for line in lines if "unsupported" in line.lower() or "global" in line.lower())
+    return next(wanted, lines[-1] if lines else "")
 
 
 def read_json(path: Path) -> dict[str, Any]:

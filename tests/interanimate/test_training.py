@@ -289,3 +289,37 @@ def test_ema_weights_are_exported_and_resume_exactly(train_set, tmp_path):
     assert changed, "the exported weights are the average, not the last step's"
     with pytest.raises(ValueError, match=r"has no moving average .* sets ema_decay"):
         train(config("plain", ema_decay=0.9, steps=4), progress=False)
+
+
+def test_resume_refuses_a_pickle_in_place_of_a_state_file_and_never_opens_accelerate_pickles(
+    train_set, tmp_path
+):
+    """Through ``train``: the moving average's weights and the autoencoder phase's state replaced by
+    code-running pickles are refused by name; pickles under accelerate's ``save_state`` names are left
+    unread and the run resumes (tests/interanimate/test_checkpoint.py refuses every file of a checkpoint)."""
+    import re
+
+    from interanimate.training.checkpoint import CheckpointError
+    from tests.interanimate.test_checkpoint import malicious_payloads
+
+    marker = tmp_path / "ran"
+    payload = malicious_payloads(marker)["torch.save"]
+    overrides = {"data": str(train_set), "output_dir": str(tmp_path / "run"), "steps": 2, "clip_length": 4}
+    overrides |= {"clips_per_video": 1, "batch_size": 1, "vae_steps": 1, "vae_batch_size": 1}
+    config = load_config(
+        "tiny.yaml", overrides | {"checkpoint_every": 1, "warmup_steps": 1, "ema_decay": 0.9}
+    )
+    train(config, progress=False, stop_after=1)
+    run = tmp_path / "run"
+    checkpoint = run / CHECKPOINTS / "step-000001"
+    for path in (checkpoint / "ema.safetensors", run / "vae_state.pt"):
+        original = path.read_bytes()
+        path.write_bytes(payload)
+        with pytest.raises(CheckpointError, match=f"^{re.escape(str(path))}: "):
+            train(config, progress=False)
+        assert not marker.exists(), path.name
+        path.write_bytes(original)
+    for name in ("custom_checkpoint_0.pkl", "random_states_0.pkl", "optimizer.bin", "scheduler.bin"):
+        (checkpoint / name).write_bytes(payload)
+    final = train(config, progress=False)
+    assert not marker.exists() and (final / "model").is_dir()
