@@ -22,7 +22,7 @@ from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.info import protocol_for
 from interhf_bench.data.manifest import DatasetError, ManifestRow, manifest_hash
 from interhf_bench.data.validate import check_rows_for_run
-from interhf_bench.io.files import write_text_atomic
+from interhf_bench.io.files import remove_stale_temporaries, write_text_atomic
 from interhf_bench.plugins import LoadedFile, loaded_third_party_code
 from interhf_bench.protocol.spec import ProtocolSpec
 from interhf_bench.results.metrics_file import MetricsFile
@@ -177,6 +177,7 @@ def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
     plan: _Plan | None = None
     try:
         plan = _plan(config, group, shard)
+        _remove_temporaries_of_killed_runs(plan.run_dir, config.lock_timeout)
         my_rows = shard.take(plan.rows)
         generation = _generate(config, plan, my_rows, shard)
         clock.generated = time.perf_counter()
@@ -195,6 +196,14 @@ def run_method(config: RunConfig, *, score: bool = True) -> RunOutcome:
         if plan is not None:
             release(plan.run_dir / "metrics.json")  # the scoring claim, if this process held it
         group.close()
+
+
+def _remove_temporaries_of_killed_runs(run_dir: Path, stale_after: float) -> None:
+    """Half-written files a killed process left in the run folder; only those older than the claim
+    timeout, since a younger one may be another live process's write in progress."""
+    for folder in (run_dir, run_dir / "videos"):
+        for path in remove_stale_temporaries(folder, stale_after):
+            logger.info("removed %s, a temporary file left by a stopped run", path)
 
 
 def _my_turn_to_score(plan: _Plan, shard: Shard, stale_after: float) -> bool:

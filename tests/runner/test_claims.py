@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from interhf_bench.results.metrics_file import MetricsFile
@@ -92,3 +93,23 @@ def test_a_case_held_by_a_dead_process_is_taken_over(tiny_dataset: Path, tmp_pat
     outcome = run_method(config(tiny_dataset, tmp_path, limit=2))
     assert outcome.generation.generated == ["LC-SF_00", "LC-SF_01"] and outcome.metrics is not None
     assert not lock_path(videos / "LC-SF_00.mp4").exists()
+
+
+def test_temporaries_of_a_killed_run_are_removed_on_start_and_a_live_writers_are_kept(
+    tiny_dataset: Path, tmp_path: Path
+) -> None:
+    videos = tmp_path / "slow-copy" / "test-tiny" / "videos"
+    videos.mkdir(parents=True)
+    old, young = videos / ".LC-SF_00.mp4.k1ll3d.tmp.mp4", videos / ".LC-SF_01.mp4.wr1t1ng.tmp.mp4"
+    left_meta = videos.parent / ".run_meta.json.k1ll3d.tmp.json"
+    for path in (old, young, left_meta):
+        path.write_bytes(b"half a file")
+    hour_ago = time.time() - 3600
+    for path in (old, left_meta):
+        os.utime(path, (hour_ago, hour_ago))
+    keep = videos / "notes.tmp.txt"  # not one of atomic_path's names: never touched
+    keep.write_text("mine")
+    os.utime(keep, (hour_ago, hour_ago))
+    run_method(replace(config(tiny_dataset, tmp_path, limit=1), lock_timeout=600), score=False)
+    assert not old.exists() and not left_meta.exists()
+    assert young.exists() and keep.exists()
