@@ -9,7 +9,7 @@ unpickles them in full, so the loop saves and loads its state here instead. A ``
 ``optimizer.pt``                the optimiser's state dict (nested dicts of tensors and numbers), read
                                 with ``torch.load(weights_only=True)``
 ``lr_schedule.json``            the learning-rate schedule's state
-``grad_scaler.json``            fp16's loss scale (``mixed_precision: fp16`` on a GPU only)
+``grad_scaler.json``            fp16's loss scale (``mixed_precision: fp16`` only)
 ``ema.safetensors``             the moving average, one tensor per trained parameter, by name
                                 (``ema_decay`` only)
 ``ema.json``                    the moving average's decay settings and its step
