@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.manifest import manifest_hash
 from interhf_bench.protocol.spec import ProtocolSpec
+from interhf_bench.results.metric_ranges import metrics_file_problems
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.results.run_meta import RunMeta
 from interhf_bench.scoring.feature_cache import FeatureCache
@@ -125,14 +126,18 @@ def _check_meta(path: Path, dataset: Dataset, protocol: ProtocolSpec, report: Su
 
 
 def _check_results(path: Path, dataset: Dataset, protocol: ProtocolSpec, report: SubmissionReport) -> None:
-    """``metrics.json`` follows the schema, holds finite numbers only, and is of this protocol and data."""
+    """``metrics.json`` follows the schema, holds only numbers ``score`` could have written, and is of
+    this protocol and data."""
     try:
         metrics = MetricsFile.model_validate_json(path.read_text(encoding="utf-8"))
     except (ValidationError, UnicodeDecodeError) as exc:
         report.problems.append(f"{path}: does not follow the metrics.json schema: {exc}")
         return
-    for where in non_finite_numbers(metrics):
-        report.problems.append(f"{path}: {where}; numbers must be finite (null where there is none)")
+    finite_rule = "numbers must be finite (null where there is none)"
+    non_finite = [f"{where}; {finite_rule}" for where in non_finite_numbers(metrics)]
+    # the leaderboard's checks: known metric names, values in range, the protocol's class codes
+    for problem in non_finite or metrics_file_problems(metrics):
+        report.problems.append(f"{path}: {problem}")
     if metrics.protocol != protocol.id or metrics.protocol_hash != protocol.hash:
         report.problems.append(
             f"{path}: results of protocol {metrics.protocol} (hash {metrics.protocol_hash[:12]}), "

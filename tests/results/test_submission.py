@@ -193,6 +193,21 @@ def test_non_finite_numbers_are_refused(submission, tmp_path: Path, capsys) -> N
     assert f"FAIL {path}: per_video.LC-SF_00.l1 is nan; numbers must be finite" in out
 
 
+def test_values_score_could_not_have_written_are_refused(submission, tmp_path: Path, capsys) -> None:
+    data, folder = submission
+    forged = broken_copy(folder, tmp_path)
+
+    def forge(raw: dict[str, Any]) -> None:
+        raw["overall"]["l1"]["value"] = -0.5
+        raw["per_class"]["<img src=x onerror=alert(9)>|x"] = raw["per_class"]["LC-SF"]
+
+    edit_json(forged / "metrics.json", forge)
+    assert check(data, forged) == 1
+    out = capsys.readouterr().out
+    assert "overall: l1 = -0.5 is outside its range" in out
+    assert "'<img src=x onerror=alert(9)>|x' is not an interaction class" in out
+
+
 def test_an_oracle_is_flagged_and_never_plain_valid(submission, tmp_path: Path, capsys) -> None:
     data, folder = submission
     oracle = broken_copy(folder, tmp_path)
