@@ -1,9 +1,10 @@
 """Finding and reading generated videos: ``<video_id>.mp4`` or a folder ``<video_id>/`` of frames.
 
-A generated video holds exactly the protocol's target frames (frame 0, the reference, is not generated).
-A frame folder holds PNG or JPEG files, read by :func:`interhf_bench.io.frames.read_frame_folder` in
-natural order of their names (``2.png`` before ``10.png``). Anything else is an error that names the
-file; nothing is padded, cropped or substituted.
+A generated video holds exactly the protocol's target frames (frame 0, the reference, is not generated)
+at the protocol's size, and decodes without a decoder error. A frame folder holds PNG or JPEG files, read
+by :func:`interhf_bench.io.frames.read_frame_folder` in natural order of their names (``2.png`` before
+``10.png``). Anything else is an error that names the file; nothing is padded, cropped, resized or
+substituted.
 """
 
 from __future__ import annotations
@@ -32,8 +33,18 @@ def find_prediction(pred_dir: Path, video_id: str) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def load_prediction(path: Path, expected_frames: int) -> np.ndarray:
-    """``(T, H, W, 3)`` uint8 RGB generated frames, checked to be exactly ``expected_frames`` long."""
+def size_problem(frames: np.ndarray, size: tuple[int, int]) -> str | None:
+    """What is wrong when ``(T, H, W, 3)`` frames are not ``size`` (height, width), else ``None``."""
+    height, width = frames.shape[1:3]
+    if (height, width) == tuple(size):
+        return None
+    return f"frames are {height}x{width}, the protocol's size is {size[0]}x{size[1]} (HxW)"
+
+
+def load_prediction(path: Path, expected_frames: int, size: tuple[int, int] | None = None) -> np.ndarray:
+    """``(T, H, W, 3)`` uint8 RGB generated frames, checked to be exactly ``expected_frames`` long and,
+    when ``size`` (height, width) is given, that size: a resized prediction would be scored on pixels
+    the method did not make."""
     try:
         frames = read_frame_folder(path) if path.is_dir() else read_video(path)
     except (VideoError, FrameError) as exc:
@@ -43,4 +54,7 @@ def load_prediction(path: Path, expected_frames: int) -> np.ndarray:
             f"{path}: {len(frames)} frames, the protocol's target frames are {expected_frames} "
             "(generate frames 1..N only, without the reference frame)"
         )
+    problem = None if size is None else size_problem(frames, size)
+    if problem:
+        raise PredictionError(f"{path}: {problem}; generate at the protocol's size")
     return frames

@@ -1,8 +1,12 @@
 """Score generated videos against a dataset's test split and build ``metrics.json``.
 
-Each ground-truth and generated video is decoded once; every frame metric and every clip extractor is
-fed from that one pass. A video that is missing or unusable is recorded (``missing``, ``failed``) and
-the rest are scored: ``n_evaluated`` says how many of ``n_expected`` made it into the numbers.
+Every ground-truth file a score reads is first checked against the manifest's sha256
+(:func:`interhf_bench.data.verify.verify_rows`). Each ground-truth and generated video is then decoded
+once; every frame metric and every clip extractor is fed from that one pass. A prediction that is
+missing or unusable (wrong frame count or size, a decoder error) is recorded (``missing``, ``failed``)
+and the rest are scored: ``n_evaluated`` says how many of ``n_expected`` made it into the numbers. A
+ground truth that fails its hash, does not decode cleanly or is not the protocol's size is a
+:class:`DatasetError` that stops scoring: the dataset is wrong, not the prediction.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ from tqdm import tqdm
 
 from interhf_bench import __version__
 from interhf_bench.data.dataset import Dataset
-from interhf_bench.data.manifest import ManifestRow, manifest_hash
+from interhf_bench.data.manifest import DatasetError, ManifestRow, Violation, manifest_hash
+from interhf_bench.data.verify import VerifiedFile, verify_rows
+from interhf_bench.io.video import VideoError
 from interhf_bench.metrics.interfaces import ScoringContext
 from interhf_bench.metrics.pixel import (
     PixelMetricSpec,
     l1_frames,
-    match_size,
     psnr_frames,
     ssim_from_maps,
     ssim_maps,
@@ -37,7 +42,7 @@ from interhf_bench.protocol.spec import ProtocolSpec
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.scoring.feature_cache import FeatureCache
 from interhf_bench.scoring.metric_set import MetricSet
-from interhf_bench.scoring.predictions import PredictionError, find_prediction, load_prediction
+from interhf_bench.scoring.predictions import PredictionError, find_prediction, load_prediction, size_problem
 from interhf_bench.scoring.state import ScoreState
 
 FRAME_METRICS = ("ssim", "psnr", "l1")
@@ -89,13 +94,17 @@ def accumulate(
     ``workers`` threads decode videos and compute the pixel metrics ahead of the network metrics
     (decoding and the OpenCV/NumPy arithmetic release the GIL); results are consumed in manifest order,
     so the numbers do not depend on the number of workers.
+
+    Raises:
+        DatasetError: a ground-truth file of these rows fails its hash, does not decode cleanly or is
+            not the protocol's size.
     """
     metrics = metrics or MetricSet()
     rows = _selected_rows(dataset, video_ids)
-    targets = list(protocol.target_frames)
+    verified = verify_rows(dataset, rows)
     state = ScoreState(extractor_dims={e.name: e.dim for e in metrics.extractors})
     measured = _in_order(
-        lambda row: _measure_video(dataset, row, pred_dir, targets), rows, workers=max(1, workers)
+        lambda row: _measure_video(dataset, row, pred_dir, protocol), rows, workers=max(1, workers)
     )
     for row, video in tqdm(
         zip(rows, measured, strict=True), total=len(rows), desc="score", unit="video", disable=not progress
@@ -105,7 +114,8 @@ def accumulate(
         elif isinstance(video, _Failed):
             state.add_failed(row.video_id, video.reason)
         else:
-            values, features = _network_values(dataset, row, protocol, video, metrics, cache)
+            reference = verified[row.video_id]
+            values, features = _network_values(dataset, row, protocol, video, metrics, cache, reference)
             state.update(row.video_id, row.interaction, values, features)
     return state
 
@@ -128,20 +138,20 @@ def _network_values(
     video: _MeasuredVideo,
     metrics: MetricSet,
     cache: FeatureCache | None,
+    ground_truth_file: VerifiedFile,
 ) -> tuple[dict[str, np.ndarray], dict[str, tuple[np.ndarray, np.ndarray]]]:
     """The per-frame values of every metric, and ``{extractor: (generated, ground-truth features)}``."""
     values = video.values
-    resized = match_size(video.generated, *video.ground_truth.shape[1:3])
     for model in metrics.frame_models:
-        values.update(model.per_frame_with_regions(resized, video.ground_truth, video.regions))
+        values.update(model.per_frame_with_regions(video.generated, video.ground_truth, video.regions))
     if metrics.detector_metrics:
         context = _context(dataset, row, protocol)
         for metric in metrics.detector_metrics:
-            values.update(metric.per_frame(resized, context))
+            values.update(metric.per_frame(video.generated, context))
     features = {}
     for extractor in metrics.extractors:
         reference = (
-            cache.get_or_compute(extractor, row.sha256, video.ground_truth)
+            cache.get_or_compute(extractor, ground_truth_file, video.ground_truth)
             if cache
             else extractor.features(video.ground_truth)
         )
@@ -265,20 +275,34 @@ class _Failed:
 
 
 def _measure_video(
-    dataset: Dataset, row: ManifestRow, pred_dir: Path, targets: list[int]
+    dataset: Dataset, row: ManifestRow, pred_dir: Path, protocol: ProtocolSpec
 ) -> _MeasuredVideo | _Missing | _Failed:
     """Decode one prediction and its ground truth and compute the pixel metrics, or say why not."""
     path = find_prediction(pred_dir, row.video_id)
     if path is None:
         return _Missing()
+    targets = list(protocol.target_frames)
     try:
-        generated = load_prediction(path, len(targets))
+        generated = load_prediction(path, len(targets), size=(protocol.height, protocol.width))
     except PredictionError as exc:
         return _Failed(str(exc))
-    ground_truth = dataset.frames(row.video_id, targets)
+    ground_truth = _ground_truth(dataset, row, protocol)
     hand, face = dataset.masks(row.video_id)
     regions = region_masks(hand[targets], face[targets])
     return _MeasuredVideo(generated, ground_truth, regions, _frame_values(generated, ground_truth, regions))
+
+
+def _ground_truth(dataset: Dataset, row: ManifestRow, protocol: ProtocolSpec) -> np.ndarray:
+    """The target frames of the ground truth; a decoder error or another size is the dataset's fault."""
+    path = dataset.path(row.path)
+    try:
+        frames = dataset.frames(row.video_id, list(protocol.target_frames))
+    except VideoError as exc:
+        raise DatasetError([Violation(str(path), exc.problem, "path", video_id=row.video_id)]) from exc
+    problem = size_problem(frames, (protocol.height, protocol.width))
+    if problem:
+        raise DatasetError([Violation(str(path), problem, "path", video_id=row.video_id)])
+    return frames
 
 
 def _context(dataset: Dataset, row: ManifestRow, protocol: ProtocolSpec) -> ScoringContext:
@@ -306,8 +330,10 @@ def _in_order(work: Callable[[T], R], items: Sequence[T], *, workers: int) -> It
 def _frame_values(
     generated: np.ndarray, ground_truth: np.ndarray, masks: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
-    """DisCo's SSIM, PSNR, L1 and their region versions, sharing one resize and one set of SSIM maps."""
-    generated = match_size(generated, *ground_truth.shape[1:3])
+    """DisCo's SSIM, PSNR, L1 and their region versions, sharing one set of SSIM maps.
+
+    Both sides are the protocol's size (checked when decoded), so DisCo's resize step never applies.
+    """
     maps = ssim_maps(to_grey(generated), to_grey(ground_truth))
     values = {
         "ssim": ssim_from_maps(maps),
