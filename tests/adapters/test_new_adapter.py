@@ -115,6 +115,9 @@ def test_installed_template_is_listed_runs_and_passes_its_tests(tiny_dataset: Pa
     meta = json.loads((run_dir / "run_meta.json").read_text())
     assert meta["method"]["origin"] == "plugin interhf-lab-method-v2"
     assert meta["method"]["settings"] == {"pose_weight": 0.3}
+    assert meta["scoring_process"] == "fresh"  # a plugin ran here: scored in a new process without it
+    origins = {code["origin"] for code in meta["third_party_code"]}
+    assert origins == {"plugin interhf-lab-method-v2 0.1.0"}, origins
 
     own_tests = [*python, "pytest", "-q", "-p", "no:cacheprovider", str(package / "tests")]
     assert "2 passed" in _run(own_tests, env, package).stdout
