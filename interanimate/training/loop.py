@@ -3,10 +3,10 @@
 Multi-GPU data parallel and mixed precision come from accelerate (``accelerate launch``); gradient
 checkpointing from diffusers; gradient accumulation, checkpoints every ``checkpoint_every`` steps and
 resume from the latest one (model, optimiser, scheduler, moving average, random states and step) through
-``training/checkpoint.py``, which reads no pickle beyond tensors. Every random
-draw of a step (sigma, noise, dropout, VAE sampling) comes from a generator seeded by (seed, step,
-process) and clips from (seed, epoch, index), so variants trained from one config see the same data
-in the same order, and a resumed run continues exactly.
+``training/checkpoint.py``, which reads no pickle beyond tensors. Every random draw of a step (sigma,
+noise, dropout, VAE sampling) comes from a generator seeded by (seed, step, process) and clips from
+(seed, epoch, index), so variants trained from one config see the same data in the same order, and a
+resumed run continues exactly.
 """
 
 from __future__ import annotations

@@ -119,6 +119,7 @@ def test_a_saved_state_loads_back_exactly(tmp_path):
     assert after[:2] == draws[:2] and torch.equal(after[2], draws[2])
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")  # torch's note on the bare pickle
 def test_every_file_of_a_checkpoint_holding_a_pickle_is_refused_unrun(tmp_path):
     marker = tmp_path / "ran"
     payloads = malicious_payloads(marker)
