@@ -1,7 +1,9 @@
 """Read access to a dataset root: rows, frames, keypoints and masks by video id.
 
 Loading is lazy (a 180-video set is never held in memory) and strict: a missing or malformed file is
-an error naming the file, never a substitute. Run ``data validate`` for the full check up front.
+an error naming the file, never a substitute. Reads do not check hashes: run ``data validate`` for the
+full check up front, and :func:`interhf_bench.data.verify.verify_rows` before reading rows later (as
+``score`` does).
 """
 
 from __future__ import annotations

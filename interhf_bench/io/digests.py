@@ -54,7 +54,7 @@ def file_stamp(path: Path) -> FileStamp:
 
 
 class DigestCache:
-    """sha256 of files, remembered in ``store`` by absolute path and :class:`FileStamp`."""
+    """sha256 of files, remembered in ``store`` by absolute path and :class:`FileStamp` (one thread)."""
 
     def __init__(self, store: Path) -> None:
         self.store = store
