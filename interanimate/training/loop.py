@@ -35,6 +35,7 @@ from interanimate.model import InterAnimateModel
 from interanimate.pipeline import InterAnimatePipeline
 from interanimate.presets import Components, build_components
 from interanimate.training.checkpoint import (
+    STATE,
     Resumable,
     load_training_state,
     read_tensor_file,
@@ -92,13 +93,27 @@ def _batches(
         epoch += 1
 
 
+def _finished_checkpoints(output: Path) -> list[Path]:
+    """The checkpoint folders whose save completed (``training_state.json`` is written last), oldest
+    first; a folder a killed save left unfinished is not one of them."""
+    return [path for path in sorted((output / CHECKPOINTS).glob("step-*")) if (path / STATE).is_file()]
+
+
 def _latest_checkpoint(output: Path) -> tuple[Path, int] | None:
-    found = sorted((output / CHECKPOINTS).glob("step-*"))
+    found = _finished_checkpoints(output)
     return (found[-1], int(found[-1].name.removeprefix("step-"))) if found else None
 
 
+def _remove_unfinished_checkpoints(output: Path) -> None:
+    finished = set(_finished_checkpoints(output))
+    for path in sorted((output / CHECKPOINTS).glob("step-*")):
+        if path not in finished:
+            logger.warning("removing %s: its save did not finish (no %s)", path, STATE)
+            shutil.rmtree(path)
+
+
 def _prune(output: Path, keep: int) -> None:
-    for old in sorted((output / CHECKPOINTS).glob("step-*"))[:-keep]:
+    for old in _finished_checkpoints(output)[:-keep]:
         shutil.rmtree(old)
 
 
@@ -360,6 +375,9 @@ def _resume(run: _Run) -> int:
     Log records written after that step (by a run killed between two saves) are dropped.
     """
     step = 0
+    if run.accelerator.is_main_process:
+        _remove_unfinished_checkpoints(run.output)
+    run.accelerator.wait_for_everyone()
     latest = _latest_checkpoint(run.output)
     if latest is not None:
         load_training_state(latest[0], run.resumable(), latest[1])

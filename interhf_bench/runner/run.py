@@ -22,6 +22,7 @@ from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.info import protocol_for
 from interhf_bench.data.manifest import DatasetError, ManifestRow, manifest_hash
 from interhf_bench.data.validate import check_rows_for_run
+from interhf_bench.data.verify import verify_rows
 from interhf_bench.io.files import remove_stale_temporaries, write_text_atomic
 from interhf_bench.plugins import LoadedFile, loaded_third_party_code
 from interhf_bench.protocol.spec import ProtocolSpec
@@ -230,6 +231,7 @@ def _plan(config: RunConfig, group: ProcessGroup, shard: Shard) -> _Plan:
     problems = check_rows_for_run(root, rows, protocol, dataset.manifest_path)
     if problems:
         raise DatasetError(problems)
+    verify_rows(dataset, rows)  # the files a method is given are the manifest's (sha256; remembered)
     run_dir = config.out / adapter.meta.name / protocol.id
     fingerprint = run_fingerprint(adapter, config.seed, protocol, dataset)
     return _Plan(

@@ -104,7 +104,11 @@ def test_train_logs_checkpoints_and_resumes(train_set, tmp_path):
     assert (run / CHECKPOINTS / "step-000001").is_dir() and not (run / FINAL).exists()
     with (run / LOG).open("a") as log:  # a step logged after the last save, then the run was killed
         log.write(json.dumps({"phase": "train", "step": 2, "loss": 9.0}) + "\n")
+    unfinished = run / CHECKPOINTS / "step-000002"  # a save killed before its training_state.json
+    unfinished.mkdir()
+    (unfinished / "model.safetensors").write_bytes(b"half")
     final = train(config, progress=False)  # resumes at step 1 and drops the stale step-2 record
+    assert (run / CHECKPOINTS / "step-000002" / "training_state.json").is_file()  # saved again, whole
     assert final == run / FINAL and (final / "model").is_dir()
     records = [json.loads(line) for line in (run / LOG).read_text().splitlines()]
     steps = [r["step"] for r in records if r["phase"] == "train"]

@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 
 from interhf_bench.cli import main
+from interhf_bench.data.manifest import DatasetError
 from interhf_bench.io.files import sha256_file
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.results.run_meta import RunMeta
@@ -239,3 +240,11 @@ def test_a_corrupt_generated_video_is_reported_and_the_others_scored(
     metrics = MetricsFile.model_validate_json((outcome.run_dir / "metrics.json").read_text())
     assert list(metrics.failed) == ["LC-SF_01"] and "LC-SF_01.mp4" in metrics.failed["LC-SF_01"]
     assert sorted(metrics.per_video) == ["LC-SF_00", "LC-TF_00"] and metrics.n_evaluated == 2
+
+
+def test_run_refuses_another_videos_pose_file_before_generating(tiny_dataset: Path, tmp_path: Path) -> None:
+    poses = tiny_dataset / "poses"
+    (poses / "LC-SF_00.npz").write_bytes((poses / "LC-SF_01.npz").read_bytes())
+    with pytest.raises(DatasetError, match=r"poses/LC-SF_00\.npz.*sha256"):
+        run_method(config(tiny_dataset, tmp_path, limit=2))
+    assert not (tmp_path / "slow-copy").exists()  # nothing was generated from the wrong keypoints
