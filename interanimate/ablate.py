@@ -2,7 +2,8 @@
 
 Each variant is evaluated with the same protocol, data and seed into its own run directory
 (``OUT/runs/<variant>/interanimate/<protocol>/``), then ``OUT/table2.md`` is written in the paper's layout
-(and the full leaderboard into ``OUT/leaderboard/`` when the ``leaderboard`` package is installed).
+with the paper's reported Table 2 rows below the measured ones, and the full leaderboard into
+``OUT/leaderboard/`` (both when the ``leaderboard`` package, which holds the paper's numbers, is installed).
 Checkpoints come from ``--checkpoints DIR`` (``DIR/<variant>/`` or ``DIR/<variant>/final/``), or are
 trained first with ``--train --config FILE``: one config, each variant changing its one switch, same seed
 and data order; the tiny preset's autoencoder phase runs once and is shared. With neither, the ablation
@@ -17,6 +18,7 @@ import importlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from interanimate.ablations import LABELS, VARIANTS, variant_switches
 
@@ -114,6 +116,40 @@ def table2_markdown(rows: list[tuple[str, dict]]) -> str:
     return "\n".join(lines)
 
 
+def paper_table2() -> list[Any]:
+    """The paper's reported Table 2 rows (``leaderboard`` entries), or none without that package."""
+    try:
+        entries = importlib.import_module("leaderboard.entries")
+    except ImportError:
+        return []
+    return entries.paper_rows("table2")
+
+
+def reported_markdown(reported: list[Any], protocol: str) -> str:
+    """The paper's rows in Table 2's columns, each value exactly as printed, under their own heading.
+
+    They are never merged into the measured table: on another protocol they are not comparable, and on
+    the same one they are shown for reading against, not ranked.
+    """
+    if not reported:
+        return ""
+    theirs = reported[0].protocol
+    same = theirs == protocol
+    relation = (
+        "not ranked with the measured rows" if same else f"not comparable with the rows above ({protocol})"
+    )
+    header = ["Variant", "Kind", *(label for _, label, _ in TABLE2_METRICS)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for entry in reported:
+        cells = [LABELS[entry.variant], entry.kind]
+        for key, _, fmt in TABLE2_METRICS:
+            value = entry.values.get(key)
+            cells.append("–" if value is None else entry.printed.get(key) or fmt.format(value))
+        lines.append("| " + " | ".join(cells) + " |")
+    source = f"{reported[0].provenance['paper']}, {reported[0].provenance['table']}"
+    return f"## Reported (paper): {source}, protocol {theirs}; {relation}\n\n" + "\n".join(lines) + "\n"
+
+
 def run_ablate(args: argparse.Namespace) -> int:
     from interhf_bench.io.files import write_text_atomic
     from interhf_bench.runner.run import RunConfig, parse_method_args, run_method
@@ -147,12 +183,14 @@ def run_ablate(args: argparse.Namespace) -> int:
         rows.append((variant, json.loads((outcome.run_dir / "metrics.json").read_text())))
     protocol = rows[0][1].get("protocol", "?")
     text = f"# InterAnimate ablation (Table 2 layout), protocol {protocol}\n\n{table2_markdown(rows)}\n"
+    reported = reported_markdown(paper_table2(), protocol)
+    text += f"\n{reported}" if reported else ""
     write_text_atomic(args.out / "table2.md", text)
     print(text)
     try:
         build = importlib.import_module("leaderboard.build")
     except ImportError:
         return 0
-    build.write_leaderboard(run_dirs, args.out / "leaderboard", paper=False)
+    build.write_leaderboard(run_dirs, args.out / "leaderboard")
     print(f"leaderboard: {args.out / 'leaderboard' / 'leaderboard.md'}")
     return 0

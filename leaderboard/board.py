@@ -49,6 +49,7 @@ class Table:
     entries: list[Entry]
     unranked: list[str | None]  # per entry: why it takes no part in ranks and bold (None: it does)
     oracle: bool = False  # the oracle table: shown apart, never ranked, never plotted
+    layout: str = "Table 1"  # the paper's table whose layout it follows: "Table 1" or "Table 2" (ablation)
 
     @property
     def ranked(self) -> list[bool]:
@@ -70,10 +71,16 @@ class Table:
 
 
 def make_table(
-    title: str, protocol: str, entries: Sequence[Entry], policy: RankPolicy, oracle: bool = False
+    title: str,
+    protocol: str,
+    entries: Sequence[Entry],
+    policy: RankPolicy,
+    oracle: bool = False,
+    layout: str = "Table 1",
 ) -> Table:
     """A table whose ranked entries are the ones ``policy`` ranks."""
-    return Table(title, protocol, list(entries), [policy.unranked(entry) for entry in entries], oracle)
+    unranked = [policy.unranked(entry) for entry in entries]
+    return Table(title, protocol, list(entries), unranked, oracle, layout)
 
 
 def check_one_protocol(entries: Sequence[Entry]) -> tuple[str, str | None]:
@@ -96,6 +103,7 @@ def build_tables(
     """The overall tables: measured runs (with same-protocol reported rows), oracles, other reported rows."""
     policy = RankPolicy(reported=rank_reported, incomplete=rank_incomplete)
     tables = []
+    reported = [entry for entry in reported if entry.variant is None]  # ablation rows: ablation_tables
     protocol = check_one_protocol(measured)[0] if measured else None
     regular = [entry for entry in measured if not entry.oracle]
     oracles = [entry for entry in measured if entry.oracle]
@@ -118,12 +126,8 @@ def build_tables(
     return tables
 
 
-def ablation_table(measured: Sequence[Entry], rank_incomplete: bool = False) -> Table | None:
-    """The paper's Table 2 layout: one method's ablation variants in the paper's row order.
-
-    Present when at least two variants of one method were measured (``ablate`` writes them); rows of
-    other methods and oracles are not part of it. Variants are ranked by the same rules as the runs.
-    """
+def _ablation_runs(measured: Sequence[Entry]) -> list[Entry]:
+    """One method's measured ablation variants in the paper's row order (none unless two or more)."""
     order = [variant for variant, _ in ABLATION_ROWS]
     by_method: dict[str, list[Entry]] = {}
     for entry in measured:
@@ -131,8 +135,39 @@ def ablation_table(measured: Sequence[Entry], rank_incomplete: bool = False) -> 
             by_method.setdefault(entry.method, []).append(entry)
     candidates = [entries for entries in by_method.values() if len(entries) >= 2]
     if not candidates:
-        return None
-    entries = sorted(candidates[0], key=lambda entry: order.index(entry.variant or ""))
-    protocol = check_one_protocol(entries)[0]
-    title = f"Ablation of {entries[0].method} (the paper's Table 2 layout), protocol {protocol}"
-    return make_table(title, protocol, entries, RankPolicy(incomplete=rank_incomplete))
+        return []
+    return sorted(candidates[0], key=lambda entry: order.index(entry.variant or ""))
+
+
+def ablation_tables(
+    measured: Sequence[Entry],
+    reported: Sequence[Entry] = (),
+    rank_reported: bool = False,
+    rank_incomplete: bool = False,
+) -> list[Table]:
+    """The paper's Table 2 layout: one method's ablation variants, and the reported ablation rows.
+
+    Measured variants appear when at least two of one method were run (``ablate`` writes them); other
+    methods and oracles are not part of it, and they are ranked by the same rules as the runs. Reported
+    rows with a variant (the paper's Table 2) follow the measured ones when they share their protocol,
+    marked and unranked unless asked; otherwise they form a table of their own, never mixed with them.
+    """
+    policy = RankPolicy(reported=rank_reported, incomplete=rank_incomplete)
+    runs = _ablation_runs(measured)
+    protocol = check_one_protocol(runs)[0] if runs else None
+    rows = [entry for entry in reported if entry.variant is not None]
+    same = [entry for entry in rows if entry.protocol == protocol]
+    tables = []
+    if runs:
+        title = f"Ablation of {runs[0].method} (the paper's Table 2 layout), protocol {protocol}"
+        tables.append(make_table(title, protocol or "", [*runs, *same], policy, layout="Table 2"))
+    other: dict[str, list[Entry]] = {}
+    for entry in rows:
+        if entry.protocol != protocol:
+            other.setdefault(entry.protocol, []).append(entry)
+    for other_protocol, entries in other.items():
+        title = f"Reported (paper) ablation (Table 2 layout), protocol {other_protocol}"
+        if runs:
+            title += f": not comparable with the measured variants above ({protocol})"
+        tables.append(make_table(title, other_protocol, entries, policy, layout="Table 2"))
+    return tables

@@ -7,10 +7,13 @@ from pathlib import Path
 
 from interhf_bench.io.files import write_text_atomic
 from leaderboard import html, render
-from leaderboard.board import Table, ablation_table, build_tables
+from leaderboard.board import Table, ablation_tables, build_tables
 from leaderboard.columns import REGION_COLUMNS, TABLE1_COLUMNS
 from leaderboard.entries import Entry, load_reported, load_run, paper_rows
 from leaderboard.plots import write_plots
+
+# Where ``interhf-bench gallery --out BOARD/gallery`` puts its page; the board's page links it when present.
+GALLERY_LINK = "gallery/index.html"
 
 
 def collect(
@@ -45,23 +48,29 @@ def write_leaderboard(
 ) -> tuple[list[Table], list[Path]]:
     """Write ``leaderboard.md``, ``.csv``, ``.tex``, ``index.html`` and ``plots/*.png`` into ``out``.
 
+    The tables follow the paper's Table 1 and, for ablation variants and the paper's Table 2 rows, its
+    Table 2; the page links a gallery built into ``out/gallery/``. Returns every table (Table 1 layouts
+    first) and the files written.
+
     Every ``metrics.json`` is checked before any is used (:func:`leaderboard.entries.read_metrics`);
     one that ``score`` could not have written stops the build with its path and its problems.
     """
     measured, reported = collect(runs, paper=paper, reported_files=reported_files)
     if not measured and not reported:
         raise ValueError("nothing to show: give run folders (or keep the paper's reported rows)")
-    tables = build_tables(measured, reported, rank_reported=rank_reported, rank_incomplete=rank_incomplete)
-    ablation = ablation_table(measured, rank_incomplete=rank_incomplete)
+    ranks = {"rank_reported": rank_reported, "rank_incomplete": rank_incomplete}
+    tables = build_tables(measured, reported, **ranks)
+    ablations = ablation_tables(measured, reported, **ranks)
     written = []
     for name, text in (
-        ("leaderboard.md", render.markdown(tables, ablation)),
-        ("leaderboard.csv", render.csv_text(tables)),
-        ("leaderboard.tex", render.latex(tables, ablation)),
+        ("leaderboard.md", render.markdown(tables, ablations)),
+        ("leaderboard.csv", render.csv_text(tables, ablations)),
+        ("leaderboard.tex", render.latex(tables, ablations)),
     ):
         write_text_atomic(out / name, text)
         written.append(out / name)
     figures = write_plots(tables, [*TABLE1_COLUMNS, *REGION_COLUMNS], out / "plots")
-    write_text_atomic(out / "index.html", html.page(tables, figures))
+    gallery = GALLERY_LINK if (out / GALLERY_LINK).is_file() else None
+    write_text_atomic(out / "index.html", html.page(tables, figures, ablations, gallery))
     written += [out / "index.html", *figures]
-    return tables, written
+    return [*tables, *ablations], written

@@ -7,6 +7,7 @@ their source (paper, table). Values that are missing stay ``None`` and are shown
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ class Entry:
     protocol: str
     protocol_hash: str | None
     values: dict[str, float | None]
+    printed: dict[str, str] = field(default_factory=dict)  # reported rows: each value's text as printed
     ci95: dict[str, tuple[float, float] | None] = field(default_factory=dict)
     per_class: dict[str, dict[str, float | None]] = field(default_factory=dict)
     n_evaluated: int | None = None
@@ -175,25 +177,53 @@ def _text(mapping: dict[str, Any], key: str, default: str | None = None) -> str:
     return value
 
 
+PRINTED_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def _reported_value(key: str, value: object) -> tuple[object, str | None]:
+    """A reported value and its printed text: a string is the text as printed ("3.65E-04"), parsed here."""
+    if not isinstance(value, str):
+        return value, None
+    if not PRINTED_NUMBER.fullmatch(value):
+        raise ValueError(f"{key} = {value!r} is not a number as printed")
+    return float(value), value
+
+
+def _reported_name(method: str, variant: str | None) -> str:
+    """Ablation rows are named like measured variant runs: ``InterAnimate (w/o RIS)``."""
+    if variant is None:
+        return method
+    if variant not in ABLATION_LABELS:
+        raise ValueError(f"variant {variant!r} is not a Table 2 row ({', '.join(ABLATION_LABELS)})")
+    return f"{method} ({ABLATION_LABELS[variant]})"
+
+
 def _reported_row(data: dict[str, Any], row: dict[str, Any], number: int) -> Entry:
     """One reported row, its values checked like a metrics.json's (known names, finite, in range)."""
-    values = row["values"]
-    if not isinstance(values, dict):
+    if not isinstance(row["values"], dict):
         raise TypeError(f"row {number}: values is not a mapping")
+    parsed = {key: _reported_value(key, value) for key, value in row["values"].items()}
+    values = {key: value for key, (value, _) in parsed.items()}
     problems = values_problems(values, f"row {number}")
     if problems:
         raise ValueError(summary(problems))
     method = _text(row, "method")
+    variant = _text(row, "variant") if "variant" in row else None
     return Entry(
-        name=method,
+        name=_reported_name(method, variant),
         method=method,
         reported=True,
+        variant=variant,
         protocol=check_path_name(_text(data, "protocol"), "protocol id"),
         protocol_hash=None,
         values={key: None if value is None else float(value) for key, value in values.items()},
+        printed={key: text for key, (_, text) in parsed.items() if text is not None},
         provenance={
             "source": _text(data, "source"),
+            "paper": _text(data, "paper", ""),
             "table": _text(data, "table"),
+            "row": _text(row, "label", ""),
+            "publication": _text(row, "publication", ""),
             "notes": _text(row, "notes", ""),
         },
     )
@@ -208,6 +238,13 @@ def load_reported(path: Path) -> list[Entry]:
         raise ValueError(f"{path}: not a reported-results file: {exc}") from exc
 
 
-def paper_rows(table: str = "table1") -> list[Entry]:
-    """The paper's reported rows shipped with the package (``leaderboard/data/paper_<table>.json``)."""
-    return load_reported(DATA_DIR / f"paper_{table}.json")
+PAPER_TABLES = ("table1", "table2")
+
+
+def paper_rows(table: str | None = None) -> list[Entry]:
+    """The paper's reported rows shipped with the package (``leaderboard/data/paper_<table>.json``).
+
+    ``None`` gives every table's: Table 1 (the methods), then Table 2 (the ablation, rows with a variant).
+    """
+    tables = PAPER_TABLES if table is None else (table,)
+    return [entry for name in tables for entry in load_reported(DATA_DIR / f"paper_{name}.json")]

@@ -17,7 +17,7 @@ from pathlib import Path
 from leaderboard.board import Table
 from leaderboard.columns import REGION_COLUMNS, TABLE1_COLUMNS, Column
 from leaderboard.entries import Entry
-from leaderboard.render import DASH, RANKING_NOTE, rank_text, videos
+from leaderboard.render import DASH, RANKING_NOTE, rank_text, shown_value, videos
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
@@ -86,13 +86,12 @@ def table_html(table: Table, columns: Sequence[Column], table_id: str) -> str:
         parts.append(f'<td class="kind" data-sort="{kind}"><span class="badge">{kind}</span></td>')
         parts.append(_cell(videos(entry), "" if entry.reported else str(entry.n_evaluated)))
         for column in columns:
-            value = entry.values.get(column.key)
-            if value is None:
+            shown = shown_value(entry, column)
+            if shown is None:
                 parts.append(_cell(DASH, ""))
             else:
-                parts.append(
-                    _cell(column.format(value), repr(value), "best" if index in best[column.key] else "")
-                )
+                css = "best" if index in best[column.key] else ""
+                parts.append(_cell(shown, repr(entry.values[column.key]), css))
         rank = ranks[index]
         sort_key = "" if rank is None or rank[0] is None else repr(rank[0])
         parts.append(_cell(rank_text(rank, table.unranked[index]), sort_key))
@@ -119,19 +118,36 @@ def figure_html(path: Path) -> str:
     return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
 
 
-def page(tables: Sequence[Table], figures: Sequence[Path]) -> str:
+def _table_section(table: Table, table_id: str, figures: Sequence[Path]) -> list[str]:
+    """One table's heading, its tables (Table 1 layout: with the region metrics), provenance, figures."""
+    body = [f"<h2>{html.escape(table.title)}</h2>", table_html(table, TABLE1_COLUMNS, table_id)]
+    regions = any(entry.values.get(c.key) is not None for entry in table.entries for c in REGION_COLUMNS)
+    if table.layout == "Table 1" and regions:
+        body.append("<h3>Region metrics (ours)</h3>")
+        body.append(table_html(table, REGION_COLUMNS, f"{table_id}-regions"))
+    body.append("<h3>Provenance</h3>" + provenance_html(table))
+    mine = [path for path in figures if path.name.startswith(f"{table_id}_")]
+    if mine:
+        body.append("<h3>Figures</h3>" + "".join(figure_html(path) for path in mine))
+    return body
+
+
+def page(
+    tables: Sequence[Table],
+    figures: Sequence[Path],
+    ablations: Sequence[Table] = (),
+    gallery: str | None = None,
+) -> str:
+    """The page; ``gallery`` is the relative link to a video gallery built beside it, if any."""
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
     body = [f"<h1>InterHF-Bench leaderboard</h1><p>{html.escape(RANKING_NOTE)}</p><p>Built {created}.</p>"]
+    if gallery is not None:
+        link = f'<a id="gallery-link" href="{html.escape(gallery)}">video gallery</a>'
+        body.append(f"<p>The generated videos side by side: {link}.</p>")
     for number, table in enumerate(tables, start=1):
-        body.append(f"<h2>{html.escape(table.title)}</h2>")
-        body.append(table_html(table, TABLE1_COLUMNS, f"table{number}"))
-        if any(entry.values.get(c.key) is not None for entry in table.entries for c in REGION_COLUMNS):
-            body.append("<h3>Region metrics (ours)</h3>")
-            body.append(table_html(table, REGION_COLUMNS, f"table{number}-regions"))
-        body.append("<h3>Provenance</h3>" + provenance_html(table))
-        mine = [path for path in figures if path.name.startswith(f"table{number}_")]
-        if mine:
-            body.append("<h3>Figures</h3>" + "".join(figure_html(path) for path in mine))
+        body += _table_section(table, f"table{number}", figures)
+    for number, table in enumerate(ablations, start=1):
+        body += _table_section(table, f"ablation{number}", figures)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -34,9 +34,12 @@ def videos(entry: Entry) -> str:
     return f"{entry.n_evaluated}/{entry.n_total}{mark}"
 
 
-def _value(entry: Entry, column: Column) -> str | None:
+def shown_value(entry: Entry, column: Column) -> str | None:
+    """A value as the table shows it: a reported value exactly as printed, a measured one formatted."""
     value = entry.values.get(column.key)
-    return None if value is None else column.format(value)
+    if value is None:
+        return None
+    return entry.printed.get(column.key) or column.format(value)
 
 
 def rank_text(value: tuple[float | None, int] | None, unranked: str | None) -> str:
@@ -60,7 +63,7 @@ def markdown_table(table: Table, columns: Sequence[Column]) -> str:
     for index, entry in enumerate(table.entries):
         cells = [escape.markdown(entry.name), entry.kind, videos(entry)]
         for column in columns:
-            shown = _value(entry, column)
+            shown = shown_value(entry, column)
             cells.append(DASH if shown is None else f"**{shown}**" if index in best[column.key] else shown)
         cells.append(escape.markdown(rank_text(ranks[index], table.unranked[index])))
         lines.append("| " + " | ".join(cells) + " |")
@@ -82,45 +85,70 @@ def per_class_markdown(table: Table, column: Column) -> str:
     return "\n".join(lines)
 
 
-def markdown(tables: Sequence[Table], ablation: Table | None = None) -> str:
-    parts = ["# InterHF-Bench leaderboard", "", RANKING_NOTE, ""]
-    for table in tables:
-        parts += [f"## {escape.markdown(table.title)}", "", markdown_table(table, TABLE1_COLUMNS), ""]
-        if _has_any(table.entries, REGION_COLUMNS):
-            parts += ["### Region metrics (ours)", "", markdown_table(table, REGION_COLUMNS), ""]
-        if any(entry.per_class for entry in table.entries):
-            parts += ["### Per interaction class", ""]
-            for column in TABLE1_COLUMNS:
-                if any(entry.per_class.get(code, {}).get(column.key) is not None
-                       for entry in table.entries for code in entry.per_class):  # fmt: skip
-                    parts += [per_class_markdown(table, column), ""]
-    if ablation is not None:
-        parts += [f"## {escape.markdown(ablation.title)}", "", markdown_table(ablation, TABLE1_COLUMNS), ""]
-    parts += ["## Provenance", ""]
+def _per_class_sections(table: Table) -> list[str]:
+    parts = ["### Per interaction class", ""]
+    for column in TABLE1_COLUMNS:
+        if any(entry.per_class.get(code, {}).get(column.key) is not None
+               for entry in table.entries for code in entry.per_class):  # fmt: skip
+            parts += [per_class_markdown(table, column), ""]
+    return parts
+
+
+def _table_sections(table: Table) -> list[str]:
+    parts = [f"## {escape.markdown(table.title)}", "", markdown_table(table, TABLE1_COLUMNS), ""]
+    if table.layout == "Table 1" and _has_any(table.entries, REGION_COLUMNS):
+        parts += ["### Region metrics (ours)", "", markdown_table(table, REGION_COLUMNS), ""]
+    if table.layout == "Table 1" and any(entry.per_class for entry in table.entries):
+        parts += _per_class_sections(table)
+    return parts
+
+
+def all_entries(tables: Sequence[Table]) -> list[Entry]:
+    """Every entry once, in table order (a measured ablation variant is in two tables)."""
+    seen: dict[int, Entry] = {}
     for table in tables:
         for entry in table.entries:
-            details = ", ".join(
-                f"{key}: {value}" for key, value in entry.provenance.items() if value not in ("", [])
-            )
-            label = f"{escape.markdown(entry.name)} ({entry.kind}, {escape.markdown(entry.protocol)})"
-            parts.append(f"- {label}: {escape.markdown(details)}")
+            seen.setdefault(id(entry), entry)
+    return list(seen.values())
+
+
+def markdown(tables: Sequence[Table], ablations: Sequence[Table] = ()) -> str:
+    parts = ["# InterHF-Bench leaderboard", "", RANKING_NOTE, ""]
+    for table in [*tables, *ablations]:
+        parts += _table_sections(table)
+    parts += ["## Provenance", ""]
+    for entry in all_entries([*tables, *ablations]):
+        details = ", ".join(
+            f"{key}: {value}" for key, value in entry.provenance.items() if value not in ("", [])
+        )
+        label = f"{escape.markdown(entry.name)} ({entry.kind}, {escape.markdown(entry.protocol)})"
+        parts.append(f"- {label}: {escape.markdown(details)}")
     return "\n".join(parts) + "\n"
 
 
-def csv_text(tables: Sequence[Table]) -> str:
+def _csv_value(entry: Entry, column: Column) -> str:
+    """Full precision for measured values; a reported value exactly as printed."""
+    value = entry.values.get(column.key)
+    if value is None:
+        return ""
+    return entry.printed.get(column.key) or repr(value)
+
+
+def csv_text(tables: Sequence[Table], ablations: Sequence[Table] = ()) -> str:
+    """One row per table row: ``layout`` says which (Table 1 or the Table 2 ablation layout)."""
     columns = [*TABLE1_COLUMNS, *REGION_COLUMNS]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    header = ["method", "name", "kind", "protocol", "n_evaluated", "n_expected", "unranked"]
-    writer.writerow([*header, *(c.key for c in columns)])
-    for table in tables:
+    header = ["method", "name", "kind", "protocol", "n_evaluated", "n_expected", "unranked", "layout"]
+    writer.writerow([*header, "variant", *(c.key for c in columns)])
+    for table in [*tables, *ablations]:
         for entry, unranked in zip(table.entries, table.unranked, strict=True):
             row = [escape.csv_cell(entry.method), escape.csv_cell(entry.name), entry.kind]
             row += [escape.csv_cell(entry.protocol)]
             row += ["" if entry.n_evaluated is None else entry.n_evaluated]
             row += ["" if entry.n_expected is None else entry.n_expected]
-            row += [escape.csv_cell(unranked or "")]
-            row += ["" if entry.values.get(c.key) is None else repr(entry.values[c.key]) for c in columns]
+            row += [escape.csv_cell(unranked or ""), table.layout, escape.csv_cell(entry.variant or "")]
+            row += [_csv_value(entry, column) for column in columns]
             writer.writerow(row)
     return buffer.getvalue()
 
@@ -144,7 +172,7 @@ def latex_table(table: Table) -> str:
         name += "" if entry.reported or entry.has_run_meta else r"$^\ddagger$"
         cells = []
         for column in columns:
-            shown = _value(entry, column)
+            shown = shown_value(entry, column)
             cells.append(
                 "--" if shown is None else rf"\textbf{{{shown}}}" if index in best[column.key] else shown
             )
@@ -162,5 +190,5 @@ def latex_table(table: Table) -> str:
     return "\n".join(lines + notes)
 
 
-def latex(tables: Sequence[Table], ablation: Table | None = None) -> str:
-    return "\n\n".join(latex_table(table) for table in [*tables, *([ablation] if ablation else [])]) + "\n"
+def latex(tables: Sequence[Table], ablations: Sequence[Table] = ()) -> str:
+    return "\n\n".join(latex_table(table) for table in [*tables, *ablations]) + "\n"

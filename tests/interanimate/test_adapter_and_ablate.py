@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from interanimate.ablate import SHIPPED_ABLATION, checkpoint_root
+from interanimate.ablate import SHIPPED_ABLATION, checkpoint_root, paper_table2, reported_markdown
 from interanimate.ablations import LABELS, VARIANTS, variant_switches
 from interanimate.adapter import SHIPPED_CHECKPOINT, InterAnimate, InterAnimateSettings
 from interanimate.pipeline import InterAnimatePipeline
@@ -101,10 +101,12 @@ def test_ablate_writes_the_five_row_table(tmp_path, eval_set, capsys):
         ]
     )
     assert code == 0
-    table = (out / "table2.md").read_text()
-    rows = [line for line in table.splitlines() if line.startswith("| ") and "Variant" not in line]
+    measured, reported = (out / "table2.md").read_text().split("## Reported (paper)")
+    rows = [line for line in measured.splitlines() if line.startswith("| ") and "Variant" not in line]
     assert [row.split("|")[1].strip() for row in rows] == [LABELS[v] for v in VARIANTS]
     assert all("1 / 2" in row for row in rows)  # one of the two test videos, as --limit asked
+    assert "not comparable with the rows above (ablate-test)" in reported
+    assert "| w/o RIS | reported (paper) | 31.25 | 0.709 | 20.53 | 0.254 | 2.68E-05 |" in reported
     for variant in VARIANTS:
         meta = json.loads(
             (out / "runs" / variant / "interanimate" / "ablate-test" / "run_meta.json").read_text()
@@ -112,6 +114,7 @@ def test_ablate_writes_the_five_row_table(tmp_path, eval_set, capsys):
         assert meta["method"]["details"]["variant"] == variant
     board = (out / "leaderboard" / "leaderboard.md").read_text()
     assert "Table 2 layout" in board and "InterAnimate (w/o RIS)" in board
+    assert "| InterAnimate (w/o RIS) | reported (paper) | paper | 31.25 |" in board
 
 
 def test_ablate_names_a_missing_variant(tmp_path, eval_set):
@@ -139,3 +142,15 @@ def test_shipped_ablation_checkpoints_are_used_when_present(tmp_path):
     assert checkpoint_root(tmp_path / "mine", ["full"], shipped=tmp_path) == tmp_path / "mine"
     with pytest.raises(ValueError, match="wo-ris"):
         checkpoint_root(None, ["wo-ris", "full"], shipped=tmp_path)
+
+
+def test_table2_shows_the_papers_rows_as_printed_below_the_measured_ones():
+    reported = paper_table2()
+    assert [entry.variant for entry in reported] == list(VARIANTS)
+    text = reported_markdown(reported, "interhf-v1")
+    assert "protocol interhf-v1; not ranked with the measured rows" in text
+    assert "| full | reported (paper) | 23.22 | 0.785 | 23.36 | 0.141 | 2.27E-05 | 10.79 | 122.90 |" in text
+    assert "not comparable with the rows above (interhf-mini-v1)" in reported_markdown(
+        reported, "interhf-mini-v1"
+    )
+    assert reported_markdown([], "interhf-v1") == ""

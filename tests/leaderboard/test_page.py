@@ -18,6 +18,7 @@ from leaderboard.build import write_leaderboard
 from tests.leaderboard.runs import write_run
 
 EVIL = "<script>alert(1)</script>"
+PAPER = ["Disco", "AnimateAnyone", "MagicAnimate", "MimicMotion", "DisPose", "StableAnimator", "InterAnimate"]
 
 
 @pytest.fixture(scope="module")
@@ -67,14 +68,16 @@ def test_page_loads_shows_every_entry_and_sorts(chromium: str, page_path: Path) 
         page.goto(page_path.as_uri())
         table = page.locator("#table1")
         names = table.locator("tbody tr td:first-child").all_inner_texts()
-        assert names == ["alpha", "beta", "gamma", "InterAnimate", EVIL]
-        assert table.locator("tr.reported").count() == 2
+        assert names == ["alpha", "beta", "gamma", *PAPER, EVIL]
+        assert table.locator("tr.reported").count() == 8
+        assert page.locator("#ablation1 tr.reported").count() == 5
         assert page.locator("img").count() > 0
         ssim_header = table.locator("th", has_text="SSIM")
         ssim_header.click()
         assert ssim_header.get_attribute("aria-sort") == "ascending"
         assert table.locator("tbody tr td:first-child").all_inner_texts() == [
-            EVIL, "alpha", "InterAnimate", "gamma", "beta",
+            "AnimateAnyone", "MimicMotion", "Disco", EVIL, "MagicAnimate", "DisPose", "alpha",
+            "StableAnimator", "InterAnimate", "gamma", "beta",
         ]  # fmt: skip
         ssim_header.click()
         assert ssim_header.get_attribute("aria-sort") == "descending"
@@ -82,10 +85,8 @@ def test_page_loads_shows_every_entry_and_sorts(chromium: str, page_path: Path) 
         fvd_header = table.locator("th", has_text="FVD")
         fvd_header.click()
         order = table.locator("tbody tr td:first-child").all_inner_texts()
-        assert order[:3] == ["InterAnimate", "gamma", "alpha"] and set(order[3:]) == {
-            "beta",
-            EVIL,
-        }  # missing last
+        assert order[:4] == ["InterAnimate", "StableAnimator", "gamma", "alpha"]
+        assert set(order[-2:]) == {"beta", EVIL}  # missing last
         assert "90/180 (incomplete)" in table.inner_text()
         browser.close()
     assert errors == [] and dialogs == []

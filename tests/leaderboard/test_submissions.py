@@ -132,9 +132,14 @@ def test_reported_rows_with_impossible_values_are_refused(tmp_path: Path) -> Non
     path.write_text(json.dumps({"source": "s", "table": "t", "protocol": "interhf-v1", "rows": rows}))
     with pytest.raises(ValueError, match=r"reported.json: not a reported-results file: row 1: fvd = -1.0"):
         write_leaderboard([], tmp_path / "out", reported_files=[path])
-    rows[0]["values"] = {"ssim": "0.5"}
+    for text in ("0,5", "NaN", " 0.5", "1e400"):  # printed text must be a plain finite number
+        rows[0]["values"] = {"ssim": text}
+        path.write_text(json.dumps({"source": "s", "table": "t", "protocol": "interhf-v1", "rows": rows}))
+        with pytest.raises(ValueError, match=r"ssim = '.*' is not a number|ssim = inf is outside"):
+            write_leaderboard([], tmp_path / "out", reported_files=[path])
+    rows[0]["values"] = {"ssim": [0.5]}
     path.write_text(json.dumps({"source": "s", "table": "t", "protocol": "interhf-v1", "rows": rows}))
-    with pytest.raises(ValueError, match=r"ssim = '0\.5' is not a number"):
+    with pytest.raises(ValueError, match=r"ssim = \[0\.5\] is not a number"):
         write_leaderboard([], tmp_path / "out", reported_files=[path])
 
 

@@ -24,7 +24,9 @@ def test_paper_rows_are_shown_verbatim_and_apart_from_measured_ones(tmp_path: Pa
         tmp_path / "runs", "mine", {"ssim": 0.8, "psnr": 24.0, "fvd": None}, protocol="interhf-mini-v1"
     )
     tables, _ = write_leaderboard([run], tmp_path / "out")
-    assert [table.protocol for table in tables] == ["interhf-mini-v1", "interhf-v1"]
+    assert [(table.protocol, table.layout) for table in tables] == [
+        ("interhf-mini-v1", "Table 1"), ("interhf-v1", "Table 1"), ("interhf-v1", "Table 2"),
+    ]  # fmt: skip
     markdown = (tmp_path / "out" / "leaderboard.md").read_text()
     paper_line = next(line for line in markdown.splitlines() if line.startswith("| InterAnimate"))
     assert paper_line.split(" | ")[1:10] == [
@@ -50,11 +52,12 @@ def test_paper_rows_are_shown_verbatim_and_apart_from_measured_ones(tmp_path: Pa
 def test_same_protocol_reported_rows_are_marked_and_not_ranked(tmp_path: Path) -> None:
     runs = [write_run(tmp_path, "weak", {"ssim": 0.5, "psnr": 10.0})]
     tables, _ = write_leaderboard(runs, tmp_path / "out")
-    assert len(tables) == 1 and tables[0].ranked == [True, False]
+    assert [table.layout for table in tables] == ["Table 1", "Table 2"]
+    assert tables[0].ranked == [True] + [False] * 7
     markdown = (tmp_path / "out" / "leaderboard.md").read_text()
     assert "180/180 |" in markdown and "| **0.500** |" in markdown  # the paper row is not bold
     tables, _ = write_leaderboard(runs, tmp_path / "ranked", rank_reported=True)
-    assert tables[0].best(TABLE1_COLUMNS[1]) == {1}
+    assert tables[0].best(TABLE1_COLUMNS[1]) == {7}  # InterAnimate's reported SSIM 0.785
 
 
 def test_different_protocols_are_refused(tmp_path: Path) -> None:
@@ -111,13 +114,12 @@ def _entry(variant: str | None, ssim: float, method: str = "interanimate") -> En
 
 
 def test_ablation_runs_form_the_table2_layout_in_the_papers_order() -> None:
-    from leaderboard.board import ablation_table
+    from leaderboard.board import ablation_tables
     from leaderboard.render import markdown
 
     entries = [_entry("full", 0.8), _entry("wo-id", 0.7), _entry("wo-ris", 0.6), _entry(None, 0.5, "other")]
-    table = ablation_table(entries)
-    assert table is not None
+    (table,) = ablation_tables(entries)
     assert [entry.variant for entry in table.entries] == ["wo-ris", "wo-id", "full"]
-    assert "Table 2 layout" in markdown([], table)
-    assert ablation_table([_entry("full", 0.8), _entry(None, 0.5, "other")]) is None
+    assert table.layout == "Table 2" and "Table 2 layout" in markdown([], [table])
+    assert ablation_tables([_entry("full", 0.8), _entry(None, 0.5, "other")]) == []
     assert len({entry.key for entry in entries}) == 4  # variants of one method are distinct runs
