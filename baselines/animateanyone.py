@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
+from baselines.hub import IMAGE_VARIATIONS, hub_weight, sd15_unet, sd_vae_mse
+from baselines.packaged import DRIVER_HELPER, SMOKE_HELPER, driver_file, requirements_file, stated_python
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -40,6 +41,7 @@ from interhf_bench.pose.render import PoseRenderStyle, render_pose_video
 
 COMMIT = "a914ef38aae3733c2f02f29853dd0593372e0cc9"
 HF = "https://huggingface.co/patrolli/AnimateAnyone/resolve/main"
+WEIGHTS = "pretrained_weights"
 MOORE_STYLE = PoseRenderStyle(
     confidence_alpha=False,
     swap_red_blue=False,
@@ -78,27 +80,29 @@ class AnimateAnyone(ExternalAdapter):
         commit=COMMIT,
         requirements=requirements_file("animateanyone"),
         driver=driver_file("animateanyone"),
-        driver_support=(DRIVER_HELPER,),
+        driver_support=(DRIVER_HELPER, SMOKE_HELPER),
+        python=stated_python("animateanyone"),
         imports=("torch", "diffusers", "omegaconf", "src.pipelines.pipeline_pose2vid_long"),
         weights=(
-            WeightSpec("pretrained_weights/denoising_unet.pth", f"{HF}/denoising_unet.pth", "apache-2.0"),
-            WeightSpec("pretrained_weights/reference_unet.pth", f"{HF}/reference_unet.pth", "apache-2.0"),
-            WeightSpec("pretrained_weights/motion_module.pth", f"{HF}/motion_module.pth", "apache-2.0"),
-            WeightSpec("pretrained_weights/pose_guider.pth", f"{HF}/pose_guider.pth", "apache-2.0"),
-            WeightSpec(
-                "pretrained_weights/stable-diffusion-v1-5/unet/diffusion_pytorch_model.bin",
-                "runwayml/stable-diffusion-v1-5 unet/ (tools/download_weights.py)",
-                "CreativeML OpenRAIL-M",
+            WeightSpec(f"{WEIGHTS}/denoising_unet.pth", f"{HF}/denoising_unet.pth", "apache-2.0"),
+            WeightSpec(f"{WEIGHTS}/reference_unet.pth", f"{HF}/reference_unet.pth", "apache-2.0"),
+            WeightSpec(f"{WEIGHTS}/motion_module.pth", f"{HF}/motion_module.pth", "apache-2.0"),
+            WeightSpec(f"{WEIGHTS}/pose_guider.pth", f"{HF}/pose_guider.pth", "apache-2.0"),
+            # from_pretrained_2d reads safetensors, else bin; tools/download_weights.py fetches the bin from
+            # runwayml/stable-diffusion-v1-5, which is gone from the hub: the same file is in SD15
+            *sd15_unet(
+                f"{WEIGHTS}/stable-diffusion-v1-5",
+                "diffusion_pytorch_model.bin",
+                "diffusion_pytorch_model.safetensors",
             ),
-            WeightSpec(
-                "pretrained_weights/sd-vae-ft-mse/diffusion_pytorch_model.bin",
-                "stabilityai/sd-vae-ft-mse",
-                "MIT",
-            ),
-            WeightSpec(
-                "pretrained_weights/image_encoder/pytorch_model.bin",
-                "lambdalabs/sd-image-variations-diffusers image_encoder/",
+            *sd_vae_mse(f"{WEIGHTS}/sd-vae-ft-mse"),
+            hub_weight(WEIGHTS, IMAGE_VARIATIONS, "image_encoder/config.json", "CreativeML OpenRAIL-M"),
+            hub_weight(
+                WEIGHTS,
+                IMAGE_VARIATIONS,
+                "image_encoder/pytorch_model.bin",
                 "CreativeML OpenRAIL-M",
+                "image_encoder/model.safetensors",
             ),
         ),
         resolution="480x800 (the protocol's aspect near Moore's default 512x784), resized back",

@@ -27,7 +27,15 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
+from baselines.hub import IMAGE_VARIATIONS, hub_weight
+from baselines.packaged import (
+    DRIVER_HELPER,
+    SMOKE_HELPER,
+    driver_file,
+    requirements_after,
+    requirements_file,
+    stated_python,
+)
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -45,6 +53,12 @@ from interhf_bench.io.frames import read_frames
 COMMIT = "c4fa48a530729b3aec0bb46919f9006dbc2c9a30"
 SIZE = 256
 ONEDRIVE = "the DisCo README's OneDrive links (fine-tuned TikTok checkpoints, with CFG)"
+
+
+def variations(name: str, *alternatives: str) -> tuple[WeightSpec]:
+    """A file of ``lambdalabs/sd-image-variations-diffusers`` under DisCo's default ``root_dir``."""
+    folder = "diffusers/sd-image-variations-diffusers"
+    return (hub_weight(folder, IMAGE_VARIATIONS, name, "CreativeML OpenRAIL-M", *alternatives),)
 
 
 class DisCoSettings(ExternalSettings):
@@ -94,15 +108,22 @@ class DisCo(ExternalAdapter):
         commit=COMMIT,
         requirements=requirements_file("disco"),
         driver=driver_file("disco"),
-        driver_support=(DRIVER_HELPER,),
+        driver_support=(DRIVER_HELPER, SMOKE_HELPER),
+        python=stated_python("disco"),
+        requirements_after=requirements_after("disco"),
         imports=("torch", "diffusers", "easydict", "agent", "utils.args"),
         weights=(
             WeightSpec("checkpoints/tiktok_cfg/mp_rank_00_model_states.pt", ONEDRIVE, "not stated"),
-            WeightSpec(
-                "diffusers/sd-image-variations-diffusers/unet/config.json",
-                "lambdalabs/sd-image-variations-diffusers (into ROOT_DIR/diffusers/)",
-                "CreativeML OpenRAIL-M",
-            ),
+            # net.py opens the scheduler, feature extractor, image encoder, VAE and UNet of
+            # ROOT_DIR/diffusers/sd-image-variations-diffusers (safetensors, else bin)
+            *variations("scheduler/scheduler_config.json"),
+            *variations("feature_extractor/preprocessor_config.json"),
+            *variations("image_encoder/config.json"),
+            *variations("image_encoder/pytorch_model.bin", "image_encoder/model.safetensors"),
+            *variations("vae/config.json"),
+            *variations("vae/diffusion_pytorch_model.bin", "vae/diffusion_pytorch_model.safetensors"),
+            *variations("unet/config.json"),
+            *variations("unet/diffusion_pytorch_model.bin", "unet/diffusion_pytorch_model.safetensors"),
         ),
         resolution="256x256: the protocol's frames padded to a square with black, resized; undone afterwards",
         pose_signal="body-only OpenPose skeleton from the dataset's 17 COCO body points (DisCo's own "

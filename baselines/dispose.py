@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
+from baselines.hub import SD15, SD15_LICENCE, hub_weight
+from baselines.packaged import DRIVER_HELPER, SMOKE_HELPER, driver_file, requirements_file, stated_python
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -57,6 +58,50 @@ def wholebody_output(keypoints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     source, target = MMPOSE_TO_OPENPOSE
     points[..., list(target), :] = points[..., list(source), :]
     return points[..., :2].astype(np.float32), points[..., 2].astype(np.float32)
+
+
+WEIGHTS_DIR = "pretrained_weights"
+SVD_XT_1_1 = "stabilityai/stable-video-diffusion-img2vid-xt-1-1"
+SVD_LICENCE = "stable-video-diffusion-1-1-nc-community (gated)"
+
+
+def svd_file(name: str) -> WeightSpec:
+    """A file of SVD-xt-1.1 that DisPose's ``MimicMotionModel`` opens (fp16 VAE and CLIP, UNet config)."""
+    return hub_weight(f"{WEIGHTS_DIR}/stable-video-diffusion-img2vid-xt-1-1", SVD_XT_1_1, name, SVD_LICENCE)
+
+
+def dift_file(name: str) -> WeightSpec:
+    """A file of SD1.5 that DIFT's ``SDFeaturizer`` opens (``variant="fp16"``)."""
+    return hub_weight(f"{WEIGHTS_DIR}/stable-diffusion-v1-5", SD15, name, SD15_LICENCE)
+
+
+WEIGHTS = (
+    WeightSpec(f"{WEIGHTS_DIR}/DisPose.pth", "HF lihxxx/DisPose: DisPose.pth", "none stated"),
+    WeightSpec(
+        f"{WEIGHTS_DIR}/MimicMotion_1-1.pth",
+        "HF tencent/MimicMotion: MimicMotion_1-1.pth",
+        "tencent/MimicMotion (HF 'other')",
+        size=3_049_867_447,
+        sha256="b812659ea273b2758c918facf759af5d7cad9564dc35156c59ec17e93f9749a4",
+    ),
+    svd_file("unet/config.json"),
+    svd_file("vae/diffusion_pytorch_model.fp16.safetensors"),
+    svd_file("image_encoder/model.fp16.safetensors"),
+    svd_file("scheduler/scheduler_config.json"),
+    svd_file("feature_extractor/preprocessor_config.json"),
+    dift_file("unet/diffusion_pytorch_model.fp16.safetensors"),
+    dift_file("vae/diffusion_pytorch_model.fp16.safetensors"),
+    dift_file("text_encoder/model.fp16.safetensors"),
+    dift_file("tokenizer/vocab.json"),
+    dift_file("scheduler/scheduler_config.json"),
+    WeightSpec(
+        "mimicmotion/modules/cmp/experiments/semiauto_annot/resnet50_vip+mpii_liteflow/checkpoints/"
+        "ckpt_iter_42000.pth.tar",
+        "HF MyNiuuu/MOFA-Video-Hybrid: models/cmp/experiments/semiauto_annot/resnet50_vip+mpii_liteflow/"
+        "checkpoints/ckpt_iter_42000.pth.tar",
+        "MOFA-Video terms",
+    ),
+)
 
 
 class DisPoseSettings(ExternalSettings):
@@ -95,34 +140,10 @@ class DisPose(ExternalAdapter):
         commit=COMMIT,
         requirements=requirements_file("dispose"),
         driver=driver_file("dispose"),
-        driver_support=(DRIVER_HELPER,),
+        driver_support=(DRIVER_HELPER, SMOKE_HELPER),
+        python=stated_python("dispose"),
         imports=("torch", "diffusers", "decord", "omegaconf", "inference_ctrl"),
-        weights=(
-            WeightSpec(
-                "pretrained_weights/DisPose.pth", "https://huggingface.co/lihxxx/DisPose", "none stated"
-            ),
-            WeightSpec(
-                "pretrained_weights/MimicMotion_1-1.pth",
-                "https://huggingface.co/tencent/MimicMotion/resolve/main/MimicMotion_1-1.pth",
-                "tencent/MimicMotion (HF 'other')",
-            ),
-            WeightSpec(
-                "pretrained_weights/stable-video-diffusion-img2vid-xt-1-1/unet/config.json",
-                "stabilityai/stable-video-diffusion-img2vid-xt-1-1 (gated)",
-                "stable-video-diffusion-1-1-nc-community",
-            ),
-            WeightSpec(
-                "pretrained_weights/stable-diffusion-v1-5/unet/config.json",
-                "runwayml/stable-diffusion-v1-5 (fp16 variant, for DIFT)",
-                "CreativeML OpenRAIL-M",
-            ),
-            WeightSpec(
-                "mimicmotion/modules/cmp/experiments/semiauto_annot/resnet50_vip+mpii_liteflow/checkpoints/"
-                "ckpt_iter_42000.pth.tar",
-                "HF MyNiuuu/MOFA-Video-Hybrid (CMP checkpoint)",
-                "MOFA-Video terms",
-            ),
-        ),
+        weights=WEIGHTS,
         resolution="resolution=384: the protocol's 384x640 exactly (other sizes are resized back)",
         pose_signal="the dataset's keypoints in place of DWPose's network output; the rest of DisPose's "
         "preprocessing (rescaling onto the reference body, rendering, trajectories, CMP, DIFT) is official",

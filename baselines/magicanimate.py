@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
+from baselines.hub import SD15, SD15_LICENCE, hub_weight, sd15_unet, sd_vae_mse
+from baselines.packaged import DRIVER_HELPER, SMOKE_HELPER, driver_file, requirements_file, stated_python
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -40,8 +41,36 @@ from interhf_bench.io.frames import read_frame_folder, resize_frames
 from interhf_bench.io.video import read_video, write_video
 
 COMMIT = "d2bc3bc3c9cc3dadeedef8a02668dd5582d10a01"
-HF = "https://huggingface.co/zcxu-eric/MagicAnimate/tree/main"
+HF = "zcxu-eric/MagicAnimate"
 SIZE = 512
+MODELS = "pretrained_models"
+
+
+def magicanimate_file(name: str, *alternatives: str) -> WeightSpec:
+    """A file of HF ``zcxu-eric/MagicAnimate`` (its README's ``pretrained_models/MagicAnimate`` layout)."""
+    return hub_weight(f"{MODELS}/MagicAnimate", HF, name, "bsd-3-clause", *alternatives)
+
+
+def sd15_file(name: str, *alternatives: str) -> WeightSpec:
+    """A file of Stable Diffusion 1.5 that ``animation.main`` opens from ``pretrained_model_path``."""
+    return hub_weight(f"{MODELS}/stable-diffusion-v1-5", SD15, name, SD15_LICENCE, *alternatives)
+
+
+SAFETENSORS, BIN = "diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.bin"
+WEIGHTS = (
+    magicanimate_file("temporal_attention/temporal_attention.ckpt"),
+    magicanimate_file("appearance_encoder/config.json"),
+    magicanimate_file(f"appearance_encoder/{SAFETENSORS}", f"appearance_encoder/{BIN}"),
+    magicanimate_file("densepose_controlnet/config.json"),
+    magicanimate_file(f"densepose_controlnet/{SAFETENSORS}", f"densepose_controlnet/{BIN}"),
+    # UNet3DConditionModel.from_pretrained_2d torch.loads unet/diffusion_pytorch_model.bin, nothing else
+    *sd15_unet(f"{MODELS}/stable-diffusion-v1-5", BIN),
+    sd15_file("text_encoder/config.json"),
+    sd15_file("text_encoder/pytorch_model.bin", "text_encoder/model.safetensors"),
+    sd15_file("tokenizer/vocab.json"),
+    sd15_file("tokenizer/merges.txt"),
+    *sd_vae_mse(f"{MODELS}/sd-vae-ft-mse"),  # the README ships its .safetensors; .bin is accepted too
+)
 
 
 class MagicAnimateSettings(ExternalSettings):
@@ -73,31 +102,10 @@ class MagicAnimate(ExternalAdapter):
         commit=COMMIT,
         requirements=requirements_file("magicanimate"),
         driver=driver_file("magicanimate"),
-        driver_support=(DRIVER_HELPER,),
+        driver_support=(DRIVER_HELPER, SMOKE_HELPER),
+        python=stated_python("magicanimate"),
         imports=("torch", "xformers", "diffusers", "omegaconf", "magicanimate.pipelines.animation"),
-        weights=(
-            WeightSpec(
-                "pretrained_models/MagicAnimate/temporal_attention/temporal_attention.ckpt",
-                HF,
-                "bsd-3-clause",
-            ),
-            WeightSpec(
-                "pretrained_models/MagicAnimate/appearance_encoder/diffusion_pytorch_model.safetensors",
-                HF,
-                "bsd-3-clause",
-            ),
-            WeightSpec("pretrained_models/MagicAnimate/densepose_controlnet/config.json", HF, "bsd-3-clause"),
-            WeightSpec(
-                "pretrained_models/stable-diffusion-v1-5/unet/diffusion_pytorch_model.bin",
-                "runwayml/stable-diffusion-v1-5 (tokenizer, text_encoder, unet)",
-                "CreativeML OpenRAIL-M",
-            ),
-            WeightSpec(
-                "pretrained_models/sd-vae-ft-mse/diffusion_pytorch_model.bin",
-                "stabilityai/sd-vae-ft-mse",
-                "MIT",
-            ),
-        ),
+        weights=WEIGHTS,
         resolution="512x512: the protocol's frames padded to a square with black, resized; undone afterwards",
         pose_signal="DensePose renderings supplied by the user (densepose=DIR); the suite cannot make them",
         deviations=(

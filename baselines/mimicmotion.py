@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from baselines.packaged import DRIVER_HELPER, driver_file, requirements_file
+from baselines.packaged import DRIVER_HELPER, SMOKE_HELPER, driver_file, requirements_file, stated_python
 from interhf_bench.adapters.api import Adapter, AdapterMeta, Case
 from interhf_bench.adapters.external import (
     ExternalAdapter,
@@ -37,31 +37,36 @@ from interhf_bench.adapters.external import (
 
 COMMIT = "62f91e1f4ab750e1ab0d96c08f2d199b6e84e8b1"
 SVD_XT_1_1 = "stabilityai/stable-video-diffusion-img2vid-xt-1-1"
+SVD_FOLDER = "models/stable-video-diffusion-img2vid-xt-1-1"  # checkout-relative, as setup checks it
+SVD_LICENCE = "stable-video-diffusion-1-1-nc-community (gated: accept it on the hub first)"
 CITATION = (
     "Zhang et al., MimicMotion: High-Quality Human Motion Video Generation with Confidence-aware Pose "
     "Guidance, ICML 2025 (arXiv 2406.19680)"
 )
+
+
+def svd_file(name: str) -> WeightSpec:
+    """A file of SVD-xt-1.1 that ``mimicmotion.utils.loader`` opens from ``base_model_path``."""
+    return WeightSpec(f"{SVD_FOLDER}/{name}", f"HF {SVD_XT_1_1}: {name}", SVD_LICENCE)
+
+
 WEIGHTS = (
     WeightSpec(
         "models/MimicMotion_1-1.pth",
         "https://huggingface.co/tencent/MimicMotion/resolve/main/MimicMotion_1-1.pth",
         "tencent/MimicMotion model licence (HF 'other'); SVD-1.1 community licence",
-        size=None,
+        size=3_049_867_447,
+        sha256="b812659ea273b2758c918facf759af5d7cad9564dc35156c59ec17e93f9749a4",
     ),
-    WeightSpec(
-        "models/DWPose/yolox_l.onnx",
-        "https://huggingface.co/yzd-v/DWPose/resolve/main/yolox_l.onnx",
-        "Apache-2.0",
-        size=216_746_733,
-        sha256="7860ae79de6c89a3c1eb72ae9a2756c0ccfbe04b7791bb5880afabd97855a411",
-    ),
-    WeightSpec(
-        "models/DWPose/dw-ll_ucoco_384.onnx",
-        "https://huggingface.co/yzd-v/DWPose/resolve/main/dw-ll_ucoco_384.onnx",
-        "Apache-2.0",
-        size=134_399_116,
-        sha256="724f4ff2439ed61afb86fb8a1951ec39c6220682803b4a8bd4f598cd913b1843",
-    ),
+    # MimicMotionModel: the UNet from its config only (its weights are in MimicMotion_1-1.pth), the VAE and
+    # the CLIP image encoder always as the fp16 variant, the scheduler and the feature extractor's configs
+    svd_file("unet/config.json"),
+    svd_file("vae/config.json"),
+    svd_file("vae/diffusion_pytorch_model.fp16.safetensors"),
+    svd_file("image_encoder/config.json"),
+    svd_file("image_encoder/model.fp16.safetensors"),
+    svd_file("scheduler/scheduler_config.json"),
+    svd_file("feature_extractor/preprocessor_config.json"),
 )
 SAMPLING = {  # configs/test.yaml, except the tile: 16 frames with overlap 4 (the pipeline's defaults)
     "num_inference_steps": 25,
@@ -75,13 +80,12 @@ SAMPLING = {  # configs/test.yaml, except the tile: 16 frames with overlap 4 (th
 
 
 class MimicMotionSettings(ExternalSettings):
-    base_model: str = Field(SVD_XT_1_1, description="SVD img2vid-xt-1.1: local diffusers folder or hub id")
+    base_model: str = Field(SVD_FOLDER, description="SVD img2vid-xt-1.1 diffusers folder (checkout-relative)")
     checkpoint: str = Field("models/MimicMotion_1-1.pth", description="relative to the checkout")
     num_inference_steps: int = Field(SAMPLING["num_inference_steps"], ge=1)
     guidance_scale: float = Field(SAMPLING["guidance_scale"], gt=1, description="<= 1 drops the pose branch")
     tile_size: int = Field(SAMPLING["tile_size"], ge=2)
     tile_overlap: int = Field(SAMPLING["tile_overlap"], ge=0)
-    float16: bool = True
 
 
 def pose_sequence(case: Case) -> np.ndarray:
@@ -120,7 +124,8 @@ class MimicMotion(ExternalAdapter):
         commit=COMMIT,
         requirements=requirements_file("mimicmotion"),
         driver=driver_file("mimicmotion"),
-        driver_support=(DRIVER_HELPER,),
+        driver_support=(DRIVER_HELPER, SMOKE_HELPER),
+        python=stated_python("mimicmotion"),
         imports=("torch", "diffusers", "omegaconf", "mimicmotion.utils.loader"),
         weights=WEIGHTS,
         resolution="the protocol's size, not resized (384x640 is MimicMotion's portrait size at 384)",
@@ -128,6 +133,8 @@ class MimicMotion(ExternalAdapter):
         deviations=(
             "the driving skeleton is not rescaled onto the reference body (same-person test: near identity)",
             "tiles of 16 frames with overlap 4 (the pipeline default) instead of the example's 72/6",
+            "always float16, as inference.py by default: its --no_use_float16 path feeds the fp16 VAE and "
+            "CLIP encoder that the loader always loads into a float32 UNet",
             "the released weights are used as is; the paper retrained baselines on InterHF",
         ),
     )
@@ -142,7 +149,6 @@ class MimicMotion(ExternalAdapter):
             "poses": str(workdir / "poses"),
             "base_model": settings.base_model,
             "checkpoint": settings.checkpoint,
-            "float16": settings.float16,
             "num_inference_steps": settings.num_inference_steps,
             "guidance_scale": settings.guidance_scale,
             "tile_size": settings.tile_size,

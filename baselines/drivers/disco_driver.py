@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 from pathlib import Path
 
 from interhf_driver_io import load_job, save_frames
@@ -44,6 +45,23 @@ cf = import_filename(args.cf)
 model = cf.Net(args)
 dataset = import_filename(args.dataset_cf).BaseDataset(args, args.val_yaml, split="val")
 trainer = Agent_LDM(args=args, model=model)
+
+
+def load_released_weights(trainer, path):
+    """The released checkpoints are DeepSpeed model states, their weights under ``module``: without
+    ``--deepspeed`` the agent's ``from_pretrained`` looks only for ``models``/``model`` and loads nothing.
+    The agent's own loader for that layout loads them; a checkpoint that changes under half of the
+    model's tensors is refused (the pose would otherwise silently have no effect)."""
+    before = {k: float(v.float().sum()) for k, v in trainer.model.state_dict().items()}
+    trainer.load_checkpoint_for_deepspeed_diff_gpu(path)
+    after = {k: float(v.float().sum()) for k, v in trainer.model.state_dict().items()}
+    changed = sum(before[k] != after[k] for k in before)
+    if changed < len(before) / 2:
+        sys.exit(f"{path}: its 'module' weights changed {changed} of the model's {len(before)} tensors")
+    print(f"loaded {path}: {changed} of {len(before)} tensors", file=sys.stderr)
+
+
+load_released_weights(trainer, job["checkpoint"])
 trainer.eval_demo_pre()
 
 foreground = Image.open(job["foreground"]).convert("RGB")

@@ -55,6 +55,7 @@ class WeightSpec:
     licence: str
     size: int | None = None
     sha256: str | None = None
+    alternatives: tuple[str, ...] = ()  # other names the official loader accepts instead (size/hash unknown)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ class ExternalSpec:
     pose_signal: str
     deviations: tuple[str, ...] = field(default_factory=tuple)
     driver_support: tuple[Traversable, ...] = ()  # modules the driver imports, copied beside it
+    python: str | None = None  # the Python version the environment is built with ("3.10")
+    requirements_after: Traversable | None = (
+        None  # installed next with --no-build-isolation (builds need torch)
+    )
 
 
 class ExternalSettings(BaseModel):
@@ -86,6 +91,7 @@ class ExternalSettings(BaseModel):
     )
     workdir: str | None = Field(None, description="keep each case's inputs and outputs here (debugging)")
     timeout: float = Field(3600, gt=0, description="seconds per case")
+    smoke: bool = Field(False, description="CPU smoke test: the driver applies its run-time CPU patches")
     seed_offset: int = 0
 
 
@@ -152,6 +158,17 @@ class ExternalAdapter(Adapter):
     def requirements_path(cls) -> Traversable:
         return cls.external.requirements
 
+    def install_command(self) -> str:
+        """The shell command that builds the method's environment where ``python`` expects it."""
+        spec = self.external
+        base = f"python{spec.python}" if spec.python else "python"
+        command = (
+            f"{base} -m venv {self.checkout / '.venv'} && {self.python} -m pip install -r {spec.requirements}"
+        )
+        if spec.requirements_after is not None:
+            command += f" && {self.python} -m pip install --no-build-isolation -r {spec.requirements_after}"
+        return command
+
     # -- setup -----------------------------------------------------------------------------------------
     def check_setup(self, *, hash_weights: bool = True) -> list[SetupCheck]:
         """Every precondition of running the official code, each with what is wrong and how to fix it."""
@@ -169,8 +186,7 @@ class ExternalAdapter(Adapter):
             checks.append(
                 SetupCheck("checkout", ok, detail, f"git -C {self.checkout} checkout {spec.commit}")
             )
-        venv = self.checkout / ".venv"
-        install = f"python -m venv {venv} && {self.python} -m pip install -r {self.requirements_path()}"
+        install = self.install_command()
         if not self.python.exists():
             checks.append(SetupCheck("environment", False, f"interpreter {self.python} not found", install))
         else:
@@ -236,6 +252,7 @@ class ExternalAdapter(Adapter):
                 "seed": case.seed + settings.seed_offset,
                 "device": self.device,
                 "output_dir": str(workdir / "out"),
+                "smoke": settings.smoke,
             }
         )
         (workdir / "job.json").write_text(json.dumps(job, indent=2) + "\n")
@@ -291,7 +308,12 @@ def _check_weight(checkout: Path, weight: WeightSpec, hash_weights: bool) -> Set
     path = checkout / weight.path
     fix = f"get it from {weight.source} into {path} (licence: {weight.licence})"
     if not path.is_file():
-        return SetupCheck(weight.path, False, "missing", fix)
+        present = [name for name in weight.alternatives if (checkout / name).is_file()]
+        if present:
+            size = (checkout / present[0]).stat().st_size
+            return SetupCheck(weight.path, True, f"present as {present[0]} ({size} bytes, no published hash)")
+        also = f" (nor {', '.join(weight.alternatives)})" if weight.alternatives else ""
+        return SetupCheck(weight.path, False, "missing" + also, fix)
     size = path.stat().st_size
     if weight.size is not None and size != weight.size:
         return SetupCheck(weight.path, False, f"{size} bytes, expected {weight.size}", fix)

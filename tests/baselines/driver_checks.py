@@ -1,12 +1,13 @@
-"""What the tests check in every driver script: which top-level modules it imports."""
+"""What the tests check in every driver script: which top-level modules it needs from its environment."""
 
 from __future__ import annotations
 
 import ast
+import sys
 
-from baselines.packaged import DRIVER_HELPER
+from baselines.packaged import DRIVER_HELPER, SMOKE_HELPER
 
-HELPER = DRIVER_HELPER.name.removesuffix(".py")
+HELPERS = {helper.name.removesuffix(".py"): helper for helper in (DRIVER_HELPER, SMOKE_HELPER)}
 
 
 def imported_modules(source: str | ast.AST) -> set[str]:
@@ -21,25 +22,33 @@ def imported_modules(source: str | ast.AST) -> set[str]:
     return names
 
 
-def driver_modules(source: str) -> set[str]:
-    """What a driver needs from its environment: its own imports, the shared helper replaced by what the
-    helper imports when loaded and in the functions the driver takes from it."""
-    tree = ast.parse(source)
+def _helper_modules(tree: ast.Module, helper: str) -> set[str]:
+    """What the driver takes from a helper copied beside it: the helper's top-level imports and those of
+    the functions the driver imports from it (everything for ``import helper``)."""
     taken = {
         alias.name
         for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module == HELPER
+        if isinstance(node, ast.ImportFrom) and node.module == helper
         for alias in node.names
     }
     whole = any(
-        isinstance(node, ast.Import) and any(alias.name == HELPER for alias in node.names)
+        isinstance(node, ast.Import) and any(alias.name == helper for alias in node.names)
         for node in ast.walk(tree)
     )
-    names = imported_modules(tree) - {HELPER}
     if not (taken or whole):
-        return names
-    helper = ast.parse(DRIVER_HELPER.read_text())
-    for node in helper.body:
+        return set()
+    names: set[str] = set()
+    for node in ast.parse(HELPERS[helper].read_text()).body:
         if not isinstance(node, ast.FunctionDef | ast.ClassDef) or whole or node.name in taken:
             names |= imported_modules(node)
     return names
+
+
+def driver_modules(source: str) -> set[str]:
+    """What a driver needs from its environment beyond the standard library: its own imports, each helper
+    replaced by what the driver uses of it."""
+    tree = ast.parse(source)
+    names = imported_modules(tree) - set(HELPERS)
+    for helper in HELPERS:
+        names |= _helper_modules(tree, helper)
+    return names - set(sys.stdlib_module_names)

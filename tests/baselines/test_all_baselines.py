@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from baselines.packaged import DRIVER_HELPER
+from baselines.packaged import DRIVER_HELPER, SMOKE_HELPER, stated_python
 from interhf_bench.adapters.external import ExternalAdapter
 from interhf_bench.adapters.registry import MethodRegistry
 from interhf_bench.cli import main
@@ -33,7 +33,7 @@ def test_each_baseline_declares_its_code_environment_weights_and_licence(name: s
         "torch==" in requirements and "--extra-index-url https://download.pytorch.org/whl/cu1" in requirements
     )
     compile(adapter().driver_source(), f"{name} driver", "exec")  # valid Python
-    assert spec.driver.name == f"{name}_driver.py" and spec.driver_support == (DRIVER_HELPER,)
+    assert spec.driver.name == f"{name}_driver.py" and spec.driver_support == (DRIVER_HELPER, SMOKE_HELPER)
 
 
 @pytest.mark.parametrize("name", BASELINES)
@@ -45,6 +45,7 @@ def test_setup_on_a_fresh_machine_explains_every_step(
     out = capsys.readouterr().out
     assert f"git clone {adapter.external.repo_url}" in out and adapter.external.commit in out
     assert f"baselines/envs/{name}.txt" in out and f"-r {adapter.external.requirements}" in out
+    assert f"python{stated_python(name)} -m venv" in out  # the environment's own Python builds it
     for weight in adapter.external.weights:
         assert f"[MISSING] {weight.path}: missing" in out
     assert f"{2 + len(adapter.external.weights)} problem(s)" in out
@@ -64,6 +65,17 @@ def test_the_shared_driver_helper_needs_only_the_standard_library_and_pillow() -
     assert imported_modules(source) <= {"json", "sys", "pathlib", "PIL"}
 
 
+def test_the_smoke_helper_imports_torch_only_inside_its_patches_and_is_inert_outside_smoke_runs() -> None:
+    import ast
+
+    tree = ast.parse(SMOKE_HELPER.read_text())
+    top = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    assert imported_modules(ast.Module(top, [])) <= {"contextlib", "sys"}
+    namespace: dict = {}
+    exec(compile(tree, SMOKE_HELPER.name, "exec"), namespace)
+    assert namespace["smoke_patches"]({"smoke": False}, "cuda-to-cpu", "no-such-patch") is False
+
+
 def test_no_driver_unpickles_a_weights_file_fully() -> None:
     """Every ``torch.load`` in the drivers and adapters reads tensors only (``weights_only=True``)."""
     import ast
@@ -76,3 +88,11 @@ def test_no_driver_unpickles_a_weights_file_fully() -> None:
             if isinstance(node, ast.Call) and ast.unparse(node.func) == "torch.load":
                 keywords = {k.arg: ast.unparse(k.value) for k in node.keywords}
                 assert keywords.get("weights_only") == "True", f"{file.name}:{node.lineno}"
+
+
+@pytest.mark.parametrize("name", ["animateanyone", "magicanimate", "dispose"])
+def test_stable_diffusion_15_comes_from_its_maintained_hub_repository(name: str) -> None:
+    """runwayml/stable-diffusion-v1-5 was removed from the hub."""
+    sources = [weight.source for weight in MethodRegistry().load(name).external.weights]
+    assert not any("runwayml" in source for source in sources)
+    assert any("stable-diffusion-v1-5/stable-diffusion-v1-5" in source for source in sources)

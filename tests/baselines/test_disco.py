@@ -105,3 +105,35 @@ def test_256_squares_are_mapped_back(tmp_path: Path) -> None:
     write_png_frames(frames, tmp_path / "out")
     collected = DisCo(DisCoSettings(checkout=str(tmp_path))).collect(tmp_path, case())
     assert collected.shape == (4, 160, 96, 3) and (collected[:, :, 1:-1] == 90).all()
+
+
+class FakeTrainer:
+    """Agent_LDM's model and its loader for DeepSpeed states, loading ``loaded`` of the model's tensors."""
+
+    def __init__(self, loaded: int) -> None:
+        import torch
+
+        self.model = torch.nn.Sequential(*(torch.nn.Linear(2, 2) for _ in range(3)))
+        self.loaded = loaded
+
+    def load_checkpoint_for_deepspeed_diff_gpu(self, path: str) -> None:
+        for tensor in list(self.model.state_dict().values())[: self.loaded]:
+            tensor.add_(1.0)
+
+
+def test_the_released_deepspeed_weights_are_loaded_and_a_checkpoint_that_loads_nothing_is_refused() -> None:
+    """Without --deepspeed the agent's from_pretrained reads only 'models'/'model' keys, and the released
+    checkpoints keep theirs under 'module': the driver loads them with the agent's DeepSpeed-layout loader
+    and stops when they change under half of the model (the pose would silently have no effect)."""
+    node = next(
+        n
+        for n in ast.parse(DRIVER).body
+        if isinstance(n, ast.FunctionDef) and n.name == "load_released_weights"
+    )
+    namespace: dict = {"sys": __import__("sys")}
+    exec(compile(ast.Module([node], []), "driver", "exec"), namespace)
+    namespace["load_released_weights"](FakeTrainer(loaded=6), "tiktok.pt")  # all six tensors
+    with pytest.raises(SystemExit, match="changed 0 of the model's 6 tensors"):
+        namespace["load_released_weights"](FakeTrainer(loaded=0), "tiktok.pt")
+    calls = [n for n in ast.walk(ast.parse(DRIVER)) if isinstance(n, ast.Call)]
+    assert any(getattr(c.func, "id", "") == "load_released_weights" for c in calls)

@@ -160,13 +160,15 @@ def test_baselines_setup_explains_what_a_fresh_machine_needs(
     out = capsys.readouterr().out
     assert "git clone https://github.com/Tencent/MimicMotion" in out
     assert "pip install -r" in out and "baselines/envs/mimicmotion.txt" in out
+    svd = "models/stable-video-diffusion-img2vid-xt-1-1"
     for weight in (
         "models/MimicMotion_1-1.pth",
-        "models/DWPose/yolox_l.onnx",
-        "models/DWPose/dw-ll_ucoco_384.onnx",
+        f"{svd}/vae/diffusion_pytorch_model.fp16.safetensors",  # the loader's fp16 VAE and CLIP encoder
+        f"{svd}/image_encoder/model.fp16.safetensors",
     ):
         assert f"[MISSING] {weight}: missing" in out
-    assert "5 problem(s)" in out
+    assert "models/DWPose" not in out  # the driver never runs DWPose: the dataset gives the keypoints
+    assert "10 problem(s)" in out
 
 
 def test_in_process_methods_need_no_setup(capsys: pytest.CaptureFixture[str]) -> None:

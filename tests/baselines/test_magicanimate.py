@@ -82,3 +82,14 @@ def test_the_driver_only_replaces_the_official_writer() -> None:
     assert [attr for owner, attr in attributes if owner == "animation"] == ["save_videos_grid"]
     config_keys = {attr for owner, attr in attributes if owner == "config"}
     assert config_keys <= {"savename", "seed", "steps", "guidance_scale", "source_image", "video_path"}
+
+
+def test_setup_accepts_the_readmes_safetensors_vae_and_checks_the_full_weights(tmp_path: Path) -> None:
+    vae = tmp_path / "pretrained_models/sd-vae-ft-mse/diffusion_pytorch_model.safetensors"
+    vae.parent.mkdir(parents=True)
+    vae.write_bytes(b"weights")
+    checks = {c.item: c for c in MagicAnimate(MagicAnimateSettings(checkout=str(tmp_path))).check_setup()}
+    assert checks["pretrained_models/sd-vae-ft-mse/diffusion_pytorch_model.safetensors"].ok
+    assert not checks["pretrained_models/stable-diffusion-v1-5/unet/diffusion_pytorch_model.bin"].ok
+    controlnet = "pretrained_models/MagicAnimate/densepose_controlnet/diffusion_pytorch_model.safetensors"
+    assert not checks[controlnet].ok and "diffusion_pytorch_model.bin" in checks[controlnet].detail

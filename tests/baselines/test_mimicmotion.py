@@ -67,6 +67,47 @@ def test_the_driver_is_valid_python_that_imports_only_the_official_environment()
     assert {keyword.arg for keyword in call.keywords} <= OFFICIAL_CALL_ARGUMENTS
 
 
+def driver_function(name: str) -> object:
+    """One function of the driver, executed on its own with the modules it uses."""
+    import torch
+    from PIL import Image
+
+    node = next(n for n in ast.parse(DRIVER).body if isinstance(n, ast.FunctionDef) and n.name == name)
+    namespace = {"np": np, "torch": torch, "Image": Image, "Path": Path}
+    exec(compile(ast.Module([node], []), "driver", "exec"), namespace)
+    return namespace[name]
+
+
+def test_the_pose_tensor_has_the_dtype_of_the_fp16_posenet_it_feeds(mini_case: Case, tmp_path: Path) -> None:
+    """inference.main sets float16 as the default dtype, so the PoseNet's weights are float16; a float32
+    pose tensor fails with 'Input type (float) and bias type (c10::Half) should be the same'."""
+    import torch
+
+    job = MimicMotion(MimicMotionSettings(checkout=str(tmp_path))).prepare_inputs(mini_case, tmp_path)
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float16)
+    try:
+        poses = driver_function("pose_pixels")(job["poses"])
+        first_layer = torch.nn.Conv2d(3, 3, kernel_size=3, padding=1)  # PoseNet's, built under fp16
+        assert poses.dtype == torch.float16 and first_layer(poses[:2]).dtype == torch.float16
+    finally:
+        torch.set_default_dtype(previous)
+    assert poses.shape == (mini_case.num_frames + 1, 3, mini_case.height, mini_case.width)
+    assert poses.min() >= -1 and poses.max() <= 1
+
+
+def test_setup_checks_the_svd_files_the_loader_opens_in_fp16(tmp_path: Path) -> None:
+    paths = {weight.path for weight in MimicMotion.external.weights}
+    svd = MimicMotionSettings().base_model
+    fp16 = {
+        f"{svd}/vae/diffusion_pytorch_model.fp16.safetensors",
+        f"{svd}/image_encoder/model.fp16.safetensors",
+    }
+    assert fp16 <= paths
+    assert not any("DWPose" in path for path in paths)
+    assert "float16" not in MimicMotionSettings.model_fields  # the loader's fp16 VAE and CLIP need fp16
+
+
 def test_the_collector_reads_the_drivers_frames_and_checks_them(mini_case: Case, tmp_path: Path) -> None:
     adapter = MimicMotion(MimicMotionSettings(checkout=str(tmp_path)))
     frames = np.random.default_rng(0).integers(

@@ -10,10 +10,11 @@ import cv2
 import numpy as np
 import pytest
 
-from baselines.stableanimator import StableAnimator, StableAnimatorSettings
+from baselines.stableanimator import STABLEANIMATOR_STYLE, StableAnimator, StableAnimatorSettings
 from interhf_bench.adapters.api import Case
 from interhf_bench.adapters.external import ExternalMethodError, write_png_frames
 from interhf_bench.data.dataset import Dataset
+from interhf_bench.pose.render import PoseRenderStyle, draw_pose, render_pose_video
 from interhf_bench.protocol import get_protocol
 from interhf_bench.runner.cases import build_case
 from tests.baselines.driver_checks import driver_modules
@@ -50,12 +51,42 @@ def test_pose_frames_are_named_and_ordered_as_the_official_loader_reads_them(
     job = StableAnimator(StableAnimatorSettings(checkout=str(tmp_path))).prepare_inputs(mini_case, tmp_path)
     order = official_order(job["poses"])
     assert order == [f"frame_{i}.png" for i in range(mini_case.num_frames)]  # frame_10 after frame_9
-    poses = mini_case.pose_images()
+    size = (mini_case.height, mini_case.width)
+    poses = render_pose_video(mini_case.poses, *size, source_size=size, style=STABLEANIMATOR_STYLE)
     for index in (0, 9, 10, mini_case.num_frames - 1):
         image = cv2.imread(str(Path(job["poses"]) / order[index]))[..., ::-1]
         np.testing.assert_array_equal(image, poses[index])
     assert cv2.imread(job["reference"]).shape == (mini_case.height, mini_case.width, 3)
     assert (job["width"], job["height"]) == (576, 960) and job["width"] / job["height"] == pytest.approx(0.6)
+
+
+def test_pose_pngs_have_red_and_blue_as_the_official_extraction_writes_them(
+    mini_case: Case, tmp_path: Path
+) -> None:
+    """skeleton_extraction.py writes draw_pose's RGB array with cv2.imwrite (as BGR): its PNGs are
+    MimicMotion's in-memory image (drawn with its integer coordinates) with red and blue exchanged."""
+    job = StableAnimator(StableAnimatorSettings(checkout=str(tmp_path))).prepare_inputs(mini_case, tmp_path)
+    written = cv2.imread(str(Path(job["poses"]) / "frame_0.png"))[..., ::-1]
+    size = (mini_case.height, mini_case.width)
+    mimicmotion = draw_pose(
+        mini_case.poses[0], *size, source_size=size, style=PoseRenderStyle(subpixel=False)
+    )
+    np.testing.assert_array_equal(written, mimicmotion[..., ::-1])
+    assert (written != mimicmotion).any()  # the two conventions differ on this pose
+
+
+def test_setup_checks_the_full_svd_weights_and_the_published_hashes_at_the_hubs_paths(tmp_path: Path) -> None:
+    weights = {weight.path: weight for weight in StableAnimator.external.weights}
+    svd = "checkpoints/stable-video-diffusion-img2vid-xt"
+    assert StableAnimatorSettings().base_model == svd  # where `git clone` of the hub repo puts it
+    assert f"{svd}/unet/diffusion_pytorch_model.safetensors" in weights  # from_pretrained opens it
+    assert all(
+        "stable-video-diffusion-img2vid-xt/" in w.source for p, w in weights.items() if p.startswith(svd)
+    )
+    for name in ("unet", "pose_net", "face_encoder"):
+        weight = weights[f"checkpoints/Animation/{name}.pth"]
+        assert weight.size and weight.sha256 and len(weight.sha256) == 64
+        assert "FrancisRing/StableAnimator: Animation/" in weight.source
 
 
 def test_the_driver_passes_only_official_options_and_imports_only_the_standard_library() -> None:
