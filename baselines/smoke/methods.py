@@ -18,6 +18,7 @@ class SmokePlan:
     frames: int
     settings: dict[str, Any] = field(default_factory=dict)
     patches: tuple[str, ...] = ()  # what the driver's smoke mode changes, as recorded in the result
+    official_poses: bool = False  # compare the adapter's pose PNG with the official extraction's
 
 
 SMOKE = {
@@ -27,6 +28,16 @@ SMOKE = {
             "mimicmotion", 160, 96, 6,
             {"num_inference_steps": 2, "tile_size": 4, "tile_overlap": 1},
             ("patch: `with torch.cuda.device(device)` in the pipeline accepts the CPU device",),
+        ),
+        SmokePlan(
+            "stableanimator", 192, 128, 5,
+            {"height": 192, "width": 128, "num_inference_steps": 2, "tile_size": 4, "tile_overlap": 1,
+             "decode_chunk_size": 2},
+            ("patch: hard-coded 'cuda' devices and generator go to the CPU",
+             "patch: `with torch.cuda.device(device)` in the pipeline accepts the CPU device",
+             "patch: xformers' memory_efficient_attention (CUDA kernels only) computed by torch's SDPA",
+             "patch: insightface/facexlib detectors replaced by one that finds no face (zero identity)"),
+            official_poses=True,
         ),
     )
 }  # fmt: skip

@@ -3,7 +3,7 @@
 1. the official checkout's tracked files (at the pinned commit) are copied into a work folder, so the
    small weights never land in the user's checkout;
 2. the method's environment is built: a venv of the stated Python with its requirements installed;
-3. ``smoke/weights/<method>_weights.py`` writes small random weights of the official architectures where the
+3. ``smoke/official/<method>_weights.py`` writes small random weights of the official architectures where the
    official loaders read them;
 4. the adapter runs the short synthetic case through the driver (``smoke=true``: the driver's run-time
    CPU patches) and its collector; the frames must pass the runner's own output check.
@@ -29,7 +29,7 @@ from baselines.smoke.methods import SMOKE, SmokePlan
 from interhf_bench.adapters.api import check_output
 from interhf_bench.adapters.registry import MethodRegistry
 
-WEIGHT_SCRIPTS = PACKAGE / "smoke" / "weights"
+OFFICIAL_SCRIPTS = PACKAGE / "smoke" / "official"
 
 
 @dataclass
@@ -92,10 +92,10 @@ def build_environment(method: str, venv: Path, reuse: bool, cache: Path | None, 
 
 
 def write_weights(method: str, python: Path, checkout: Path) -> None:
-    """Run ``smoke/weights/<method>_weights.py`` (shared helpers beside it) in the copied checkout."""
+    """Run ``smoke/official/<method>_weights.py`` (shared helpers beside it) in the copied checkout."""
     scripts = checkout / ".interhf-smoke"
     scripts.mkdir(exist_ok=True)
-    for source in WEIGHT_SCRIPTS.iterdir():
+    for source in OFFICIAL_SCRIPTS.iterdir():
         if source.name.endswith(".py"):
             (scripts / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), str(scripts)])}
@@ -103,7 +103,7 @@ def write_weights(method: str, python: Path, checkout: Path) -> None:
     completed = subprocess.run(command, cwd=checkout, env=env, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         tail = "\n".join(completed.stderr.strip().splitlines()[-15:])
-        raise SmokeStepError(f"smoke/weights/{method}_weights.py exited {completed.returncode}:\n{tail}")
+        raise SmokeStepError(f"smoke/official/{method}_weights.py exited {completed.returncode}:\n{tail}")
 
 
 def run_case(plan: SmokePlan, python: Path, checkout: Path, workdir: Path) -> tuple[int, int, int]:
@@ -117,6 +117,39 @@ def run_case(plan: SmokePlan, python: Path, checkout: Path, workdir: Path) -> tu
     return frames.shape[:3]
 
 
+def compare_official_poses(plan: SmokePlan, python: Path, checkout: Path, workdir: Path) -> str:
+    """The adapter's first pose PNG against StableAnimator's extraction drawing the same keypoints."""
+    import numpy as np
+
+    from baselines.dispose import wholebody_output
+    from interhf_bench.io.frames import read_frames
+
+    case = smoke_case(plan.height, plan.width, plan.frames)
+    points, scores = wholebody_output(case.poses[:1])
+    np.savez(workdir / "official-keypoints.npz", points=points, scores=scores)
+    official = workdir / "official-pose.png"
+    script = checkout / ".interhf-smoke" / "stableanimator_poses.py"
+    command = [
+        str(python),
+        str(script),
+        str(workdir / "official-keypoints.npz"),
+        f"{case.height}x{case.width}",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    completed = subprocess.run(
+        [*command, str(official)], cwd=checkout, env=env, capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        raise SmokeStepError(
+            f"{script.name} exited {completed.returncode}: {completed.stderr.strip()[-800:]}"
+        )
+    ours, theirs = read_frames([workdir / case.video_id / "poses" / "frame_0.png", official])
+    differing = int((ours != theirs).any(-1).sum())
+    if differing:
+        raise SmokeStepError(f"{differing} pixels differ from the official extraction's {official}")
+    return f"pose PNG identical to the official extraction's ({case.width}x{case.height})"
+
+
 def smoke(
     method: str, checkout: Path, work: Path, *, reuse_env: bool = False, cache: Path | None = None
 ) -> SmokeResult:
@@ -124,15 +157,20 @@ def smoke(
     plan = SMOKE[method]
     adapter_class = MethodRegistry().load(method)
     result = SmokeResult(method, stated_python(method), notes=list(plan.patches))
+    python = work / "venv" / "bin" / "python"
     steps = (
         ("checkout", lambda: copy_tracked_files(checkout, work / "checkout", adapter_class.external.commit)),
         ("environment", lambda: build_environment(method, work / "venv", reuse_env, cache, result)),
-        ("weights", lambda: write_weights(method, work / "venv" / "bin" / "python", work / "checkout")),
-        (
-            "collector",
-            lambda: run_case(plan, work / "venv" / "bin" / "python", work / "checkout", work / "cases"),
-        ),
+        ("weights", lambda: write_weights(method, python, work / "checkout")),
+        ("collector", lambda: run_case(plan, python, work / "checkout", work / "cases")),
     )
+    if plan.official_poses:
+        steps += (
+            (
+                "official poses",
+                lambda: compare_official_poses(plan, python, work / "checkout", work / "cases"),
+            ),
+        )
     work.mkdir(parents=True, exist_ok=True)
     for name, step in steps:
         start = time.monotonic()
@@ -144,5 +182,7 @@ def smoke(
         result.steps[name] = round(time.monotonic() - start, 1)
         if name == "collector":
             result.notes.append(f"collector accepted {outcome[0]} frames of {outcome[2]}x{outcome[1]}")
+        elif isinstance(outcome, str):
+            result.notes.append(outcome)
     (work / f"smoke-{method}.json").write_text(json.dumps(result.to_json(), indent=2) + "\n")
     return result

@@ -32,16 +32,12 @@ SCHEDULER = {  # SVD-xt's scheduler_config.json
 }  # fmt: skip
 
 
-def unet_config(unet_class):
-    """The tiny UNet's config in the class's own format (``unet/config.json``)."""
-    return unet_class.from_config(UNET_CONFIG)
-
-
-def write_svd(folder, unet_class, *, variant=None, unet_weights=True):
-    """Every part the SVD loaders open, under ``folder``; ``variant="fp16"`` saves fp16 ``.fp16`` files."""
+def write_svd(folder, unet_class, *, variant=None, unet_weights=True, cross_attention=CROSS_ATTENTION):
+    """Every part the SVD loaders open, under ``folder``; ``variant="fp16"`` saves fp16 ``.fp16`` files.
+    ``cross_attention`` is the UNet's cross-attention width and the image encoder's projection."""
     folder = Path(folder)
     torch.manual_seed(0)
-    unet = unet_config(unet_class)
+    unet = unet_class.from_config({**UNET_CONFIG, "cross_attention_dim": cross_attention})
     unet.save_pretrained(folder / "unet", variant=variant) if unet_weights else unet.save_config(
         folder / "unet"
     )
@@ -50,7 +46,7 @@ def write_svd(folder, unet_class, *, variant=None, unet_weights=True):
     )
     encoder = CLIPVisionModelWithProjection(CLIPVisionConfig(
         hidden_size=32, intermediate_size=37, num_hidden_layers=1, num_attention_heads=2, image_size=224,
-        patch_size=32, projection_dim=CROSS_ATTENTION,
+        patch_size=32, projection_dim=cross_attention,
     ))  # fmt: skip
     if variant == "fp16":
         vae, encoder = vae.half(), encoder.half()
