@@ -63,3 +63,26 @@ ABLATION_ROWS: tuple[tuple[str, str], ...] = (
     ("wo-id", "w/o ID"),
     ("full", "full"),
 )
+
+# Directions of the per-video metrics that are not columns (the detector metrics, docs/metrics.md).
+_OTHER_DIRECTIONS = {
+    "identity_similarity": True,
+    "identity_no_face": False,
+    "hand_detected": True,
+    "hand_error": False,
+}
+
+
+def column(name: str) -> Column | None:
+    """The column of a metric name, if the tables show it."""
+    return next((c for c in (*TABLE1_COLUMNS, *REGION_COLUMNS) if c.key == name), None)
+
+
+def higher_is_better(name: str) -> bool | None:
+    """Whether a larger value of metric ``name`` is better (``None``: a name whose direction is unknown)."""
+    known = column(name)
+    if known is not None:
+        return known.higher_is_better
+    if name.startswith("hand_pck@"):
+        return True
+    return _OTHER_DIRECTIONS.get(name)

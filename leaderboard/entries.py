@@ -120,7 +120,7 @@ def read_run_meta(path: Path, metrics: MetricsFile) -> RunMeta | None:
     return meta
 
 
-def _name(meta: RunMeta | None, method: str) -> str:
+def shown_name(meta: RunMeta | None, method: str) -> str:
     """The shown name: the method's display name, with its ablation variant if it is not the full model."""
     name = meta.method.meta.display_name if meta else method
     variant = meta.method.details.get("variant") if meta else None
@@ -148,7 +148,7 @@ def load_run(path: Path) -> Entry:
     meta = read_run_meta(metrics_path.with_name("run_meta.json"), metrics)
     method = meta.method.meta.name if meta else metrics_path.parent.name
     return Entry(
-        name=_name(meta, method),
+        name=shown_name(meta, method),
         method=method,
         reported=False,
         variant=meta.method.details.get("variant") if meta else None,

@@ -1,15 +1,12 @@
 """``index.html`` in headless Chromium: loads without errors, shows every entry, sorts on a header click.
 
-Chromium comes from Debian's package (installed here if absent and possible) and is driven by
+Chromium comes from Debian's package (the ``chromium`` fixture of ``conftest.py``) and is driven by
 Playwright through its ``executable_path``, so no browser is downloaded.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,22 +16,6 @@ from tests.leaderboard.runs import write_run
 
 EVIL = "<script>alert(1)</script>"
 PAPER = ["Disco", "AnimateAnyone", "MagicAnimate", "MimicMotion", "DisPose", "StableAnimator", "InterAnimate"]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(
-            ["apt-get", "install", "-y", "-q", "chromium"], env=env, capture_output=True, check=False
-        )
-        path = shutil.which("chromium")
-    if path is None:
-        pytest.skip(
-            "Debian's chromium is not installed and cannot be installed here (needs root and apt-get)"
-        )
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -69,4 +69,4 @@ def test_this_repositorys_methods_and_commands_are_entry_points() -> None:
     methods = {entry.name for entry in entry_points(group="interhf_bench.adapters")}
     assert {"ground-truth", "copy-reference", "pose-warp", "interanimate", "disco", "mimicmotion"} <= methods
     commands = {entry.value for entry in entry_points(group="interhf_bench.commands")}
-    assert commands == {"leaderboard.cli", "interanimate.cli"}
+    assert commands == {"leaderboard.cli", "leaderboard.gallery.cli", "interanimate.cli"}
