@@ -79,7 +79,11 @@ SCRIPT = """
     playing = true;
     button.textContent = "Pause";
     var time = videos[0].currentTime;
-    videos.forEach(function (video) { video.currentTime = time; video.play(); });
+    videos.forEach(function (video) {
+      video.currentTime = time;
+      var started = video.play();  // a pause right after it interrupts it: nothing went wrong
+      if (started) started.catch(function () {});
+    });
     requestAnimationFrame(follow);
   }
   function toggle() { if (playing) { seek(current()); } else { play(); } }
@@ -234,7 +238,6 @@ def page(cases: Sequence[CaseView], info: PageInfo) -> str:
     header = f"<header>{title}{controls(cases, info)}</header>"
     rows = "".join(case_body(case, info) for case in cases)
     body = f'{header}<table id="gallery">{header_row(info)}{rows}</table>'
-
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from interhf_bench.cli import main
 from leaderboard.board import ProtocolMismatchError
 from leaderboard.build import write_leaderboard
-from leaderboard.columns import TABLE1_COLUMNS
+from leaderboard.columns import ABLATION_ROWS, TABLE1_COLUMNS
 from leaderboard.entries import Entry
 from leaderboard.ranking import mean_ranks, metric_ranks
 from tests.leaderboard.runs import write_run
@@ -123,3 +124,22 @@ def test_ablation_runs_form_the_table2_layout_in_the_papers_order() -> None:
     assert table.layout == "Table 2" and "Table 2 layout" in markdown([], [table])
     assert ablation_tables([_entry("full", 0.8), _entry(None, 0.5, "other")]) == []
     assert len({entry.key for entry in entries}) == 4  # variants of one method are distinct runs
+
+
+def test_the_papers_ablation_rows_sit_beside_measured_variants_unranked_unless_asked() -> None:
+    from leaderboard.board import ablation_tables
+    from leaderboard.entries import paper_rows
+
+    measured = [_entry("full", 0.8), _entry("wo-ris", 0.6)]
+    (table,) = ablation_tables(measured, paper_rows())  # both interhf-v1: one table
+    assert [entry.variant for entry in table.entries] == ["wo-ris", "full", *(v for v, _ in ABLATION_ROWS)]
+    assert [entry.kind for entry in table.entries] == ["measured"] * 2 + ["reported (paper)"] * 5
+    assert table.ranked == [True, True] + [False] * 5 and table.best(TABLE1_COLUMNS[1]) == {1}
+    (ranked,) = ablation_tables(measured, paper_rows(), rank_reported=True)
+    assert all(ranked.ranked) and ranked.best(TABLE1_COLUMNS[0]) == {6}  # the paper's full model's FID
+    mini = [replace(entry, protocol="interhf-mini-v1") for entry in measured]
+    apart = ablation_tables(mini, paper_rows())
+    assert [len(t.entries) for t in apart] == [2, 5] and "not comparable" in apart[1].title
+    assert [t.title for t in ablation_tables([], paper_rows())] == [
+        "Reported (paper) ablation (Table 2 layout), protocol interhf-v1"
+    ]
