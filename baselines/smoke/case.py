@@ -42,7 +42,7 @@ def smoke_case(height: int, width: int, frames: int, seed: int = 0) -> Case:
     scale = np.array([width, height], np.float32)
     poses = np.zeros((frames, 133, 3), np.float32)
     for index in range(frames):
-        poses[index, :, :2] = pose_at(index / max(frames - 1, 1)) * scale
+        poses[index, :, :2] = pose_at(index / max(frames - 1, 1)) * scale + 0.3  # off the pixel grid
     poses[..., 2] = 0.9
     reference = np.full((height, width, 3), (70, 110, 160), np.uint8)
     points = poses[0, :17, :2].astype(int)

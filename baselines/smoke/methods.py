@@ -39,5 +39,9 @@ SMOKE = {
              "patch: insightface/facexlib detectors replaced by one that finds no face (zero identity)"),
             official_poses=True,
         ),
+        SmokePlan(
+            "animateanyone", 160, 96, 5, {"width": 96, "height": 160, "steps": 2},
+            ("none: Moore's pose2vid path runs on the CPU as it is (the driver passes the device)",),
+        ),
     )
 }  # fmt: skip

@@ -118,7 +118,9 @@ def run_case(plan: SmokePlan, python: Path, checkout: Path, workdir: Path) -> tu
 
 
 def compare_official_poses(plan: SmokePlan, python: Path, checkout: Path, workdir: Path) -> str:
-    """The adapter's first pose PNG against StableAnimator's extraction drawing the same keypoints."""
+    """The adapter's first pose PNG against StableAnimator's extraction drawing the same keypoints: the
+    same colour convention (red and blue exchanged would differ on far more pixels) and at most 2% of the
+    drawn pixels different (integer rounding where body joints overlap face landmarks)."""
     import numpy as np
 
     from baselines.dispose import wholebody_output
@@ -144,10 +146,13 @@ def compare_official_poses(plan: SmokePlan, python: Path, checkout: Path, workdi
             f"{script.name} exited {completed.returncode}: {completed.stderr.strip()[-800:]}"
         )
     ours, theirs = read_frames([workdir / case.video_id / "poses" / "frame_0.png", official])
+    drawn = int(theirs.any(-1).sum())
     differing = int((ours != theirs).any(-1).sum())
-    if differing:
-        raise SmokeStepError(f"{differing} pixels differ from the official extraction's {official}")
-    return f"pose PNG identical to the official extraction's ({case.width}x{case.height})"
+    exchanged = int((ours[..., ::-1] != theirs).any(-1).sum())  # as if red and blue were MimicMotion's
+    summary = f"{differing} of its {drawn} drawn pixels differ ({exchanged} with red and blue exchanged)"
+    if differing > 0.02 * drawn or exchanged < 10 * max(differing, 1):
+        raise SmokeStepError(f"pose PNG against {official}: {summary}")
+    return f"pose colours as the official extraction writes them: {summary}"
 
 
 def smoke(
