@@ -8,7 +8,7 @@ from pathlib import Path
 from interhf_bench.io.files import write_text_atomic
 from leaderboard import html, render
 from leaderboard.board import Table, ablation_tables, build_tables
-from leaderboard.columns import REGION_COLUMNS, TABLE1_COLUMNS
+from leaderboard.columns import INTERACTION_COLUMNS, REGION_COLUMNS, TABLE1_COLUMNS
 from leaderboard.entries import Entry, load_reported, load_run, paper_rows
 from leaderboard.plots import write_plots
 
@@ -69,7 +69,7 @@ def write_leaderboard(
     ):
         write_text_atomic(out / name, text)
         written.append(out / name)
-    figures = write_plots(tables, [*TABLE1_COLUMNS, *REGION_COLUMNS], out / "plots")
+    figures = write_plots(tables, [*TABLE1_COLUMNS, *REGION_COLUMNS, *INTERACTION_COLUMNS], out / "plots")
     gallery = GALLERY_LINK if (out / GALLERY_LINK).is_file() else None
     write_text_atomic(out / "index.html", html.page(tables, figures, ablations, gallery))
     written += [out / "index.html", *figures]

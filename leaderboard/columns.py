@@ -54,6 +54,23 @@ REGION_COLUMNS: tuple[Column, ...] = tuple(
     for key in ("ssim", "psnr", "lpips", "l1")
 )
 
+# Interaction fidelity (docs/metrics.md): shares in [0, 1] and contact onset / offset errors in frames.
+# ``recognition_gt`` (the classifier's ceiling on the ground truth) is the same for every run and is
+# shown beside the table, not ranked.
+INTERACTION_COLUMNS: tuple[Column, ...] = tuple(
+    Column(key, label, higher, "interaction fidelity", _fixed(digits))
+    for key, label, higher, digits in (
+        ("contact_f1", "contact F1", True, 3),
+        ("contact_onset_error", "onset error", False, 2),
+        ("contact_offset_error", "offset error", False, 2),
+        ("contact_location", "location", True, 3),
+        ("contact_hand", "hand", True, 3),
+        ("contact_fingers", "fingers", True, 3),
+        ("contact_direction", "direction", True, 3),
+        ("recognition", "recognition", True, 3),
+    )
+)
+
 # The rows of the paper's Table 2, in its order. Runs say which variant they are in
 # run_meta.json (method.details.variant, written by the interanimate adapter).
 ABLATION_ROWS: tuple[tuple[str, str], ...] = (
@@ -70,12 +87,13 @@ _OTHER_DIRECTIONS = {
     "identity_no_face": False,
     "hand_detected": True,
     "hand_error": False,
+    "recognition_gt": True,
 }
 
 
 def column(name: str) -> Column | None:
     """The column of a metric name, if the tables show it."""
-    return next((c for c in (*TABLE1_COLUMNS, *REGION_COLUMNS) if c.key == name), None)
+    return next((c for c in (*TABLE1_COLUMNS, *REGION_COLUMNS, *INTERACTION_COLUMNS) if c.key == name), None)
 
 
 def higher_is_better(name: str) -> bool | None:

@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from leaderboard.board import Table
-from leaderboard.columns import REGION_COLUMNS, TABLE1_COLUMNS, Column
+from leaderboard.columns import INTERACTION_COLUMNS, REGION_COLUMNS, TABLE1_COLUMNS, Column
 from leaderboard.entries import Entry
-from leaderboard.render import DASH, RANKING_NOTE, rank_text, shown_value, videos
+from leaderboard.render import DASH, RANKING_NOTE, interaction_note, rank_text, shown_value, videos
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
@@ -119,12 +119,19 @@ def figure_html(path: Path) -> str:
 
 
 def _table_section(table: Table, table_id: str, figures: Sequence[Path]) -> list[str]:
-    """One table's heading, its tables (Table 1 layout: with the region metrics), provenance, figures."""
+    """One table's heading, its tables (Table 1 layout: with the region and interaction metrics),
+    provenance, figures."""
     body = [f"<h2>{html.escape(table.title)}</h2>", table_html(table, TABLE1_COLUMNS, table_id)]
     regions = any(entry.values.get(c.key) is not None for entry in table.entries for c in REGION_COLUMNS)
     if table.layout == "Table 1" and regions:
         body.append("<h3>Region metrics (ours)</h3>")
         body.append(table_html(table, REGION_COLUMNS, f"{table_id}-regions"))
+    measured = any(
+        entry.values.get(c.key) is not None for entry in table.entries for c in INTERACTION_COLUMNS
+    )
+    if table.layout == "Table 1" and measured:
+        body.append(f"<h3>Interaction (ours)</h3><p>{html.escape(interaction_note(table))}</p>")
+        body.append(table_html(table, INTERACTION_COLUMNS, f"{table_id}-interaction"))
     body.append("<h3>Provenance</h3>" + provenance_html(table))
     mine = [path for path in figures if path.name.startswith(f"{table_id}_")]
     if mine:

@@ -17,6 +17,9 @@ METRICS = {
     "<region>_{ssim,psnr,l1,lpips}": "the frame metrics inside hand, face and interaction regions (ours)",
     "identity_similarity": "ArcFace cosine, reference face vs each generated face (ours; + identity_no_face)",
     "hand_{detected,error,pck@0.1,pck@0.2}": "generated hands detected, compared with the driving hands",
+    "contact_{f1,onset_error,offset_error}": "hand-face contact timing vs the ground truth's (ours)",
+    "contact_{location,hand,fingers,direction}": "same face part, hand, finger count, swipe direction (ours)",
+    "recognition{,_gt}": "rule-based classifier names the class from generated / ground-truth frames (ours)",
 }
 
 

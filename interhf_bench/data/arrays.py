@@ -1,7 +1,10 @@
 """Keypoint and mask files (``.npz``), loaded without pickle and checked on the way in.
 
 ``poses/<video_id>.npz`` holds ``keypoints``: float32 ``(T, 133, 3)``, (x, y, score) in pixel
-coordinates of the video. ``masks/<video_id>.npz`` holds ``hand`` and ``face``: bool ``(T, H, W)``.
+coordinates of the video, and optionally ``contact``: int8 ``(T, 2)``, per frame and hand (the person's
+left, then right) the face part it touches as an index into :data:`CONTACT_PARTS`, -1 for none (the
+synthetic generator knows it; detected keypoints have none). ``masks/<video_id>.npz`` holds ``hand``
+and ``face``: bool ``(T, H, W)``.
 ``identity/<video_id>.npz`` holds ``embedding``: the float32 ``(512,)`` unit ArcFace vector of the
 reference frame's face.
 """
@@ -16,8 +19,14 @@ import numpy as np
 
 from interhf_bench.io.files import atomic_path
 from interhf_bench.pose.checks import keypoint_problem
+from interhf_bench.protocol.taxonomy import FacialRegion
 
 KEYPOINTS_KEY = "keypoints"
+CONTACT_KEY = "contact"
+CONTACT_PARTS: tuple[FacialRegion, ...] = tuple(FacialRegion)
+"""The face parts a ``contact`` array's values index: nose, eyebrow, forehead, chin, ear, left cheek,
+right cheek, face (a swipe's whole face)."""
+NO_CONTACT = -1
 IDENTITY_KEY = "embedding"
 IDENTITY_DIM = 512
 MASK_KEYS = ("hand", "face")
@@ -38,7 +47,10 @@ def _save_npz(path: str | os.PathLike[str], arrays: dict[str, np.ndarray]) -> Pa
     return Path(path)
 
 
-def _load_npz(path: str | os.PathLike[str], keys: tuple[str, ...]) -> dict[str, np.ndarray]:
+def _load_npz(
+    path: str | os.PathLike[str], keys: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> dict[str, np.ndarray]:
+    """The arrays ``keys`` (all required) and those of ``optional`` that the file has."""
     path = Path(path)
     if not path.is_file():
         raise ArrayFileError(path, "file not found")
@@ -47,7 +59,7 @@ def _load_npz(path: str | os.PathLike[str], keys: tuple[str, ...]) -> dict[str, 
             missing = [key for key in keys if key not in data.files]
             if missing:
                 raise ArrayFileError(path, f"missing array(s) {missing}; found {data.files}")
-            return {key: data[key] for key in keys}
+            return {key: data[key] for key in (*keys, *optional) if key in data.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
         if isinstance(exc, ArrayFileError):
             raise
@@ -64,11 +76,31 @@ def check_keypoints(keypoints: np.ndarray, num_frames: int | None = None) -> str
     return problem
 
 
-def save_keypoints(path: str | os.PathLike[str], keypoints: np.ndarray) -> Path:
-    problem = check_keypoints(np.asarray(keypoints))
+def check_contact(contact: np.ndarray, num_frames: int | None = None) -> str | None:
+    """Describe what is wrong with a ``contact`` array, or return ``None`` if it is valid."""
+    if contact.ndim != 2 or contact.shape[1] != 2 or not np.issubdtype(contact.dtype, np.integer):
+        return f"contact must be an integer (T, 2) array, got {contact.dtype} {contact.shape}"
+    if num_frames is not None and contact.shape[0] != num_frames:
+        return f"contact has {contact.shape[0]} frames, expected {num_frames}"
+    if contact.size and (contact.min() < NO_CONTACT or contact.max() >= len(CONTACT_PARTS)):
+        return f"contact values must lie in [{NO_CONTACT}, {len(CONTACT_PARTS) - 1}]"
+    return None
+
+
+def save_keypoints(
+    path: str | os.PathLike[str], keypoints: np.ndarray, contact: np.ndarray | None = None
+) -> Path:
+    """Write keypoints, and the true contact when the maker knows it (the synthetic generator)."""
+    keypoints = np.asarray(keypoints)
+    problem = check_keypoints(keypoints)
+    if problem is None and contact is not None:
+        problem = check_contact(np.asarray(contact), len(keypoints))
     if problem:
         raise ArrayFileError(path, problem)
-    return _save_npz(path, {KEYPOINTS_KEY: np.asarray(keypoints, dtype=np.float32)})
+    arrays = {KEYPOINTS_KEY: keypoints.astype(np.float32)}
+    if contact is not None:
+        arrays[CONTACT_KEY] = np.asarray(contact, dtype=np.int8)
+    return _save_npz(path, arrays)
 
 
 def load_keypoints(path: str | os.PathLike[str], num_frames: int | None = None) -> np.ndarray:
@@ -78,6 +110,17 @@ def load_keypoints(path: str | os.PathLike[str], num_frames: int | None = None) 
     if problem:
         raise ArrayFileError(path, problem)
     return keypoints.astype(np.float32, copy=False)
+
+
+def load_contact(path: str | os.PathLike[str], num_frames: int | None = None) -> np.ndarray | None:
+    """The optional ``(T, 2)`` true contact of a pose file, ``None`` when the file has none."""
+    contact = _load_npz(path, (), optional=(CONTACT_KEY,)).get(CONTACT_KEY)
+    if contact is None:
+        return None
+    problem = check_contact(contact, num_frames)
+    if problem:
+        raise ArrayFileError(path, problem)
+    return contact.astype(np.int8, copy=False)
 
 
 def check_masks(masks: dict[str, np.ndarray], shape: tuple[int, int, int] | None = None) -> str | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interhf_bench.data.arrays import load_identity, load_keypoints, load_masks
+from interhf_bench.data.arrays import load_contact, load_identity, load_keypoints, load_masks
 from interhf_bench.data.info import DatasetInfo, read_info
 from interhf_bench.data.manifest import MANIFEST_NAME, DatasetError, ManifestRow, Violation, load_manifest
 from interhf_bench.data.manifest import resolve_in_root as _resolve
@@ -67,6 +67,11 @@ class Dataset:
         if row.pose_path is None:
             raise FileNotFoundError(f"{self.manifest_path}: video {video_id} has no pose_path")
         return load_keypoints(self.path(row.pose_path), row.num_frames)
+
+    def contact(self, video_id: str) -> np.ndarray | None:
+        """The true contact ``(num_frames, 2)`` of the pose file (see ``data.arrays``), ``None`` if absent."""
+        row = self.row(video_id)
+        return None if row.pose_path is None else load_contact(self.path(row.pose_path), row.num_frames)
 
     def masks(self, video_id: str) -> tuple[np.ndarray, np.ndarray]:
         """``(hand, face)`` bool ``(num_frames, H, W)``: from the mask file, else derived from keypoints."""

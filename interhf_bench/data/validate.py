@@ -5,7 +5,8 @@ video and the field, so one run tells a user everything to fix.
 
 Rules, for every row: schema; unique video id; paths relative and inside the root; files exist;
 sha256 matches; the video decodes completely with the row's frame count, fps and size; keypoints are
-``(num_frames, 133, 3)`` floats with scores in [0, 1]; masks are bool ``(num_frames, H, W)``.
+``(num_frames, 133, 3)`` floats with scores in [0, 1] (and an optional ``contact`` array is
+``(num_frames, 2)`` face-part indices); masks are bool ``(num_frames, H, W)``.
 For rows of the ``test`` split, also: frame count, fps and size equal the protocol's; every protocol
 class is present with exactly ``videos_per_class`` videos from distinct subjects.
 """
@@ -22,7 +23,13 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from interhf_bench.data.arrays import ArrayFileError, load_identity, load_keypoints, load_masks
+from interhf_bench.data.arrays import (
+    ArrayFileError,
+    load_contact,
+    load_identity,
+    load_keypoints,
+    load_masks,
+)
 from interhf_bench.data.manifest import MANIFEST_NAME, ManifestRow, Violation, parse_manifest, resolve_in_root
 from interhf_bench.io.files import sha256_file
 from interhf_bench.io.video import VideoError, probe_video, read_video
@@ -171,6 +178,7 @@ def _check_video(root: Path, row: ManifestRow, report: Reporter, *, check_hashes
 def _check_arrays(root: Path, row: ManifestRow, report: Reporter, *, check_hashes: bool) -> None:
     def check_pose(path: Path) -> None:
         _check_keypoints_in_frame(load_keypoints(path, row.num_frames), row, report, path)
+        load_contact(path, row.num_frames)
 
     def check_masks(path: Path) -> None:
         load_masks(path, (row.num_frames, row.height, row.width))

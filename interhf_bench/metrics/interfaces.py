@@ -1,4 +1,4 @@
-"""What ``score`` asks of a metric: the three kinds of network metric, and what they are given.
+"""What ``score`` asks of a metric: the four kinds of network metric, and what they are given.
 
 Every metric implementation in this package fits one of these protocols; ``interhf_bench.scoring`` drives
 them without knowing which network is behind each. An extractor's ``identity`` (its weights' sha256 plus
@@ -18,11 +18,13 @@ import numpy as np
 
 @dataclass(frozen=True)
 class ScoringContext:
-    """The reference frame and the driving keypoints of the target frames, at the protocol's size."""
+    """The reference frame and the driving keypoints of the target frames, at the protocol's size, and
+    the video's interaction class code."""
 
     video_id: str
     reference: np.ndarray  # (H, W, 3) uint8
     driving: np.ndarray  # (T, 133, 3) keypoints of the target frames
+    interaction: str | None = None
 
 
 class FrameModel(Protocol):
@@ -57,6 +59,29 @@ class DetectorMetric(Protocol):
     def settings(self) -> dict[str, Any]: ...
 
     def per_frame(self, generated: np.ndarray, context: ScoringContext) -> dict[str, np.ndarray]: ...
+
+
+class PairedDetectorMetric(Protocol):
+    """A metric that runs one detector on the ground-truth and on the generated frames and compares what
+    it finds, so that the detector's own errors cancel (interaction fidelity).
+
+    ``detections`` turns ``(T, H, W, 3)`` frames into one row of detections per frame; it is a
+    :class:`ClipFeatureExtractor` so the ground truth's detections are cached like its features.
+    ``compare`` takes the generated and the ground-truth detections and returns ``{name: values}`` for
+    every name in ``value_names``: per-frame ``(T,)`` values, or one-element arrays for values that
+    belong to the whole video (NaN where there is no value).
+    """
+
+    name: str
+    value_names: tuple[str, ...]
+    detections: ClipFeatureExtractor
+
+    @property
+    def settings(self) -> dict[str, Any]: ...
+
+    def compare(
+        self, generated: np.ndarray, ground_truth: np.ndarray, context: ScoringContext
+    ) -> dict[str, np.ndarray]: ...
 
 
 class ClipFeatureExtractor(Protocol):

@@ -7,10 +7,10 @@ file, so readers that trust the numbers (the leaderboard, ``validate``) refuse i
 :func:`metrics_file_problems` before using a single value.
 
 The bounds are the mathematical ones, not typical values: SSIM and cosine similarity lie in [-1, 1]
-(a noisy region can come out slightly below 0), PSNR, L1, LPIPS and hand error are never negative, the
-detector rates are shares in [0, 1]. A Fréchet distance is never negative either, but the matrix square
-root leaves numerical noise around 0 when the two feature sets are the same (the ``ground-truth`` row),
-so those allow a little below 0.
+(a noisy region can come out slightly below 0), PSNR, L1, LPIPS, hand error and contact onset / offset
+errors are never negative, the detector rates and interaction agreements are shares in [0, 1]. A
+Fréchet distance is never negative either, but the matrix square root leaves numerical noise around 0
+when the two feature sets are the same (the ``ground-truth`` row), so those allow a little below 0.
 """
 
 from __future__ import annotations
@@ -66,6 +66,16 @@ METRIC_RANGES: Final[dict[str, MetricRange]] = {
     "identity_no_face": SHARE,
     "hand_detected": SHARE,
     "hand_error": NON_NEGATIVE,
+    # interhf_bench.metrics.interaction_values: shares, and onset / offset errors in frames
+    "contact_f1": SHARE,
+    "contact_onset_error": NON_NEGATIVE,
+    "contact_offset_error": NON_NEGATIVE,
+    "contact_location": SHARE,
+    "contact_hand": SHARE,
+    "contact_fingers": SHARE,
+    "contact_direction": SHARE,
+    "recognition": SHARE,
+    "recognition_gt": SHARE,
 }
 """Every metric ``score`` writes, except the PCK names, whose threshold is part of the name."""
 

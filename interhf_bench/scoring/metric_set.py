@@ -2,8 +2,9 @@
 
 A metric whose weights are absent (or fail their checksum) is reported as unavailable with the reason
 and the command that fixes it; it is never computed with random or substituted weights. The detector
-metrics (identity similarity, hand pose fidelity) follow the same rule; hand pose uses DWPose when its
-weights are present and the offline MediaPipe backend otherwise (``pose_backend="auto"``), and says which.
+metrics (identity similarity, hand pose fidelity, interaction fidelity) follow the same rule; hand pose
+and interaction use DWPose when its weights are present and the offline MediaPipe backend otherwise
+(``pose_backend="auto"``), say which, and share one backend, so each generated video is detected once.
 """
 
 from __future__ import annotations
@@ -12,13 +13,20 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from interhf_bench.metrics.interfaces import ClipFeatureExtractor, DetectorMetric, FrameModel
+from interhf_bench.metrics.interfaces import (
+    ClipFeatureExtractor,
+    DetectorMetric,
+    FrameModel,
+    PairedDetectorMetric,
+)
 from interhf_bench.metrics.video_features import FIDVIDExtractor, FVDExtractor
 from interhf_bench.protocol.spec import ProtocolSpec
 from interhf_bench.weights.registry import get_weight
 from interhf_bench.weights.store import ResolvedWeight, WeightsError, resolve
 
 logger = logging.getLogger(__name__)
+
+NO_HAND_DETECTOR = "no hand detector runs (--hand-detector none); interaction fidelity needs one"
 
 
 def fvd_weights(allow_unverified: bool) -> ResolvedWeight:
@@ -36,6 +44,7 @@ class MetricSet:
     frame_models: list[FrameModel] = field(default_factory=list)
     extractors: list[ClipFeatureExtractor] = field(default_factory=list)
     detector_metrics: list[DetectorMetric] = field(default_factory=list)
+    paired_metrics: list[PairedDetectorMetric] = field(default_factory=list)
     unavailable: dict[str, str] = field(default_factory=dict)
 
 
@@ -72,11 +81,15 @@ def _add_detector_metrics(metrics: MetricSet, pose_backend: str, allow_unverifie
         metrics.unavailable["identity"] = str(exc)
     try:
         from interhf_bench.metrics.hand_fidelity import HandPoseFidelity
+        from interhf_bench.metrics.interaction import InteractionFidelity
+        from interhf_bench.pose.backends.shared import SharedBackend
 
-        backend = hand_pose_backend(pose_backend, allow_unverified=allow_unverified)
+        backend = SharedBackend(hand_pose_backend(pose_backend, allow_unverified=allow_unverified))
         metrics.detector_metrics.append(HandPoseFidelity(backend))
+        metrics.paired_metrics.append(InteractionFidelity(backend))
     except PoseBackendError as exc:
         metrics.unavailable["hand_pose"] = str(exc)
+        metrics.unavailable["interaction"] = str(exc)
 
 
 def build_metric_set(
@@ -88,12 +101,14 @@ def build_metric_set(
 ) -> MetricSet:
     """The network metrics whose verified weights are present; the others with the reason and the fix.
 
-    ``pose_backend`` picks the hand metric's detector (``auto``, ``dwpose``, ``mediapipe``); ``None``
-    leaves out both detector metrics.
+    ``pose_backend`` picks the hand and interaction metrics' detector (``auto``, ``dwpose``,
+    ``mediapipe``); ``None`` leaves out the detector metrics (interaction is listed as unavailable).
     """
     metrics = MetricSet()
     if pose_backend is not None:
         _add_detector_metrics(metrics, pose_backend, allow_unverified)
+    else:
+        metrics.unavailable["interaction"] = NO_HAND_DETECTOR
     try:
         from interhf_bench.metrics.lpips_vgg import LPIPSMetric
 

@@ -28,7 +28,7 @@ from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.manifest import DatasetError, ManifestRow, Violation, manifest_hash
 from interhf_bench.data.verify import VerifiedFile, verify_rows
 from interhf_bench.io.video import VideoError
-from interhf_bench.metrics.interfaces import ScoringContext
+from interhf_bench.metrics.interfaces import PairedDetectorMetric, ScoringContext
 from interhf_bench.metrics.pixel import (
     PixelMetricSpec,
     l1_frames,
@@ -144,10 +144,12 @@ def _network_values(
     values = video.values
     for model in metrics.frame_models:
         values.update(model.per_frame_with_regions(video.generated, video.ground_truth, video.regions))
-    if metrics.detector_metrics:
+    if metrics.detector_metrics or metrics.paired_metrics:
         context = _context(dataset, row, protocol)
         for metric in metrics.detector_metrics:
             values.update(metric.per_frame(video.generated, context))
+        for paired in metrics.paired_metrics:
+            values.update(_paired_values(paired, video, context, cache, ground_truth_file))
     features = {}
     for extractor in metrics.extractors:
         reference = (
@@ -157,6 +159,26 @@ def _network_values(
         )
         features[extractor.name] = (extractor.features(video.generated), reference)
     return values, features
+
+
+def _paired_values(
+    metric: PairedDetectorMetric,
+    video: _MeasuredVideo,
+    context: ScoringContext,
+    cache: FeatureCache | None,
+    ground_truth_file: VerifiedFile,
+) -> dict[str, np.ndarray]:
+    """One detector on both sides; the ground truth's detections are cached like its features, and
+    generated frames identical to the ground truth's get its detections (the detector would repeat them)."""
+    detections = metric.detections
+    truth = (
+        cache.get_or_compute(detections, ground_truth_file, video.ground_truth)
+        if cache
+        else detections.features(video.ground_truth)
+    )
+    same = np.array_equal(video.generated, video.ground_truth)
+    generated = truth if same else detections.features(video.generated)
+    return metric.compare(generated, truth, context)
 
 
 def build_metrics_file(
@@ -210,6 +232,7 @@ def _frame_metric_names(metrics: MetricSet) -> list[str]:
         *REGION_METRICS,
         *(f"{r}_{n}" for r in REGIONS for n in model_names),
         *(name for metric in metrics.detector_metrics for name in metric.value_names),
+        *(name for metric in metrics.paired_metrics for name in metric.value_names),
     ]
 
 
@@ -239,6 +262,7 @@ def _settings(metrics: MetricSet) -> dict[str, dict[str, object]]:
     settings: dict[str, dict[str, object]] = {name: asdict(PixelMetricSpec()) for name in FRAME_METRICS}
     settings.update({m.name: m.settings for m in metrics.frame_models})
     settings.update({m.name: m.settings for m in metrics.detector_metrics})
+    settings.update({m.name: m.settings for m in metrics.paired_metrics})
     settings.update({e.name: {"identity": e.identity, **e.settings} for e in metrics.extractors})
     return settings
 
@@ -309,7 +333,7 @@ def _context(dataset: Dataset, row: ManifestRow, protocol: ProtocolSpec) -> Scor
     """The reference frame and driving keypoints the detector metrics compare against."""
     keypoints = dataset.keypoints(row.video_id)
     reference = dataset.frames(row.video_id, [protocol.reference_frame])[0]
-    return ScoringContext(row.video_id, reference, keypoints[list(protocol.target_frames)])
+    return ScoringContext(row.video_id, reference, keypoints[list(protocol.target_frames)], row.interaction)
 
 
 def _in_order(work: Callable[[T], R], items: Sequence[T], *, workers: int) -> Iterator[R]:

@@ -114,7 +114,7 @@ def render_job(root: Path, job: SynthJob, dataset_seed: int) -> ManifestRow:
         )
         size = (job.height, job.width)
         hand, face = hand_face_masks(video.keypoints, size, source_size=size)
-        save_keypoints(pose_path, video.keypoints)
+        save_keypoints(pose_path, video.keypoints, video.contact)
         save_masks(mask_path, hand, face)
         write_video(video_path, video.frames, job.fps, encoding=job.encoding)
     return ManifestRow(

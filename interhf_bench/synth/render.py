@@ -29,6 +29,7 @@ from interhf_bench.synth.body import (
 )
 from interhf_bench.synth.canvas import Layer
 from interhf_bench.synth.compose import SHADOW_STRENGTH, hand_shadow, warp_composite
+from interhf_bench.synth.contact import TOLERANCE, contact_array, touches
 from interhf_bench.synth.deform import displace_points
 from interhf_bench.synth.face import FaceGeometry, closed_eye_landmarks, face_geometry
 from interhf_bench.synth.head import HeadLayers, render_head
@@ -43,6 +44,7 @@ class SynthVideo:
 
     frames: np.ndarray  # (T, H, W, 3) uint8, RGB
     keypoints: np.ndarray  # (T, 133, 3) float32, (x, y, score) in pixel coords of these frames
+    contact: np.ndarray  # (T, 2) int8, the face part each hand touches (data.arrays.CONTACT_PARTS), -1: none
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,17 @@ def _keypoints(scene: _Scene, state: FrameState, options: RenderOptions) -> np.n
     return np.concatenate([xy, inside[:, None].astype(np.float64)], axis=1).astype(np.float32)
 
 
+def _touching(scene: _Scene, state: FrameState, hand: int) -> bool:
+    """Whether ``hand`` touches the face: its contacts are applied and a joint lies on the drawn face or
+    an ear (:mod:`interhf_bench.synth.contact`), in canvas pixels."""
+    if not state.contacts:
+        return False
+    outlines = [scene.face.contour, *(ear.outline for ear in scene.face.ears)]
+    drawn = [scene.view.px(state.head.to_world(outline)) for outline in outlines]
+    joints = scene.view.px(hm.joints(state.hands[hand]))
+    return touches(joints, drawn, TOLERANCE * scene.view.scale)
+
+
 def render_video(
     interaction: InteractionClass,
     identity: Identity,
@@ -180,4 +193,7 @@ def render_video(
     orders = [(1 - acting, acting) if s.engagement > 0 else (1, 0) for s in states]
     frames = np.stack([_render_frame(scene, s, o, options) for s, o in zip(states, orders, strict=True)])
     keypoints = np.stack([_keypoints(scene, s, options) for s in states])
-    return SynthVideo(frames=frames, keypoints=keypoints)
+    touching = [_touching(scene, state, acting) for state in states]
+    return SynthVideo(
+        frames=frames, keypoints=keypoints, contact=contact_array(interaction, touching, acting)
+    )

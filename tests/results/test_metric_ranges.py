@@ -14,6 +14,7 @@ def names_score_writes() -> set[str]:
     from interhf_bench.metrics.fid_inception import FIDExtractor
     from interhf_bench.metrics.hand_fidelity import compare_hands
     from interhf_bench.metrics.identity_similarity import IdentitySimilarity
+    from interhf_bench.metrics.interaction import InteractionFidelity
     from interhf_bench.metrics.lpips_vgg import LPIPSMetric
     from interhf_bench.metrics.regions import REGIONS
     from interhf_bench.metrics.video_features import FIDVIDExtractor, FVDExtractor
@@ -29,6 +30,7 @@ def names_score_writes() -> set[str]:
         FVDExtractor.name,
         FIDVIDExtractor.name,
         *IdentitySimilarity.value_names,
+        *InteractionFidelity.value_names,
         *hands,
     }
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from interhf_bench.metrics.interaction import InteractionFidelity
 from interhf_bench.metrics.regions import REGIONS
 from interhf_bench.results.metrics_file import MetricsFile, MetricValue
 from interhf_bench.scoring.score import FRAME_METRICS, REGION_METRICS
@@ -93,7 +94,7 @@ def test_classes_videos_and_counts_that_were_not_scored() -> None:
 def test_every_value_score_writes_has_a_floor_far_below_its_scale() -> None:
     names = [*FRAME_METRICS, *REGION_METRICS, "lpips", *(f"{r}_lpips" for r in REGIONS)]
     names += ["identity_similarity", "identity_no_face", "hand_detected", "hand_error", "hand_pck@0.1"]
-    names += ["fvd", "fid", "fid_vid"]
+    names += ["fvd", "fid", "fid_vid", *InteractionFidelity.value_names]
     assert all(metric_family(name) is not None for name in names)
     assert metric_family("hand_ssim") is FAMILIES["ssim"]
     assert metric_family("hand_error") is FAMILIES["hand_error"]

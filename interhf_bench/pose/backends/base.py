@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from interhf_bench.pose.wholebody import NUM_KEYPOINTS
+from interhf_bench.pose.wholebody import LEFT_HAND, NUM_HAND_POINTS, NUM_KEYPOINTS, RIGHT_HAND
 
 
 class PoseBackendError(RuntimeError):
@@ -47,6 +47,20 @@ class PoseBackend(abc.ABC):
         check_frames(frames)
         bar = tqdm(frames, desc=f"pose ({self.name})", unit="frame", disable=not progress, leave=False)
         return np.stack([self.image(frame) for frame in bar]).astype(np.float32)
+
+    def hands(self, frames: np.ndarray) -> np.ndarray:
+        """``(T, 2, 21, 3)``: up to two hands per frame, in no particular order (absent: score 0).
+
+        For close crops where the body and face do not matter (the hands at the face,
+        :mod:`interhf_bench.pose.face_hands`); backends with a hand-only model override it.
+        """
+        keypoints = self.video(frames)
+        return np.stack([keypoints[:, LEFT_HAND], keypoints[:, RIGHT_HAND]], axis=1)
+
+
+def empty_hands(num_frames: int) -> np.ndarray:
+    """All-absent ``(T, 2, 21, 3)`` hands."""
+    return np.zeros((num_frames, 2, NUM_HAND_POINTS, 3), np.float32)
 
 
 def check_frames(frames: np.ndarray) -> None:

@@ -35,7 +35,13 @@ from typing import Any, Final, TextIO
 import numpy as np
 
 from interhf_bench.io.files import sha256_file
-from interhf_bench.pose.backends.base import PoseBackend, PoseBackendError, check_frames, empty_keypoints
+from interhf_bench.pose.backends.base import (
+    PoseBackend,
+    PoseBackendError,
+    check_frames,
+    empty_hands,
+    empty_keypoints,
+)
 from interhf_bench.pose.wholebody import FACE, LEFT_HAND, RIGHT_HAND
 
 MEDIAPIPE_VERSION: Final = "0.10.21"
@@ -175,6 +181,27 @@ class MediaPipeWholeBody(PoseBackend):
     def video(self, frames: np.ndarray, *, progress: bool = False) -> np.ndarray:
         return self._run(frames, static=False, progress=progress)
 
+    def hands(self, frames: np.ndarray) -> np.ndarray:
+        """MediaPipe Hands alone, tracking, on ``(T, H, W, 3)`` frames: ``(T, 2, 21, 3)`` in found order."""
+        check_frames(frames)
+        out = empty_hands(len(frames))
+        with native_logs_silenced():
+            hands = self._mp.solutions.hands.Hands(
+                static_image_mode=False,
+                max_num_hands=2,
+                model_complexity=1,
+                min_detection_confidence=self.min_detection_confidence,
+                min_tracking_confidence=self.min_tracking_confidence,
+            )
+            try:
+                for index, frame in enumerate(frames):
+                    found = self._hand_points(hands.process(np.ascontiguousarray(frame)), frame.shape)
+                    for slot, (points, _) in enumerate(found):
+                        out[index, slot] = points
+            finally:
+                hands.close()
+        return out
+
     def _run(self, frames: np.ndarray, *, static: bool, progress: bool = False) -> np.ndarray:
         from tqdm.auto import tqdm
 
@@ -222,8 +249,10 @@ class MediaPipeWholeBody(PoseBackend):
         return keypoints
 
     @staticmethod
-    def _hands(hands: Any, width: int, height: int, wrists: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The detected hands by the person's side (nearest Pose wrist, else the unmirrored label)."""
+    def _hand_points(hands: Any, shape: tuple[int, ...]) -> list[tuple[np.ndarray, str]]:
+        """Each detected hand's ``(21, 3)`` points and its unmirrored label (MediaPipe's own assumes a
+        mirrored selfie image); points outside the frame get score 0."""
+        height, width = shape[:2]
         found = []
         for landmarks, handedness in zip(
             hands.multi_hand_landmarks or [], hands.multi_handedness or [], strict=True
@@ -231,8 +260,15 @@ class MediaPipeWholeBody(PoseBackend):
             label = handedness.classification[0]
             points = _points(landmarks, width, height)
             points[:, 2] = np.where(_inside(points, width, height), label.score, 0.0)
-            mirrored_label = label.label.lower()  # MediaPipe labels a mirrored (selfie) image
-            found.append((points, "left" if mirrored_label == "right" else "right"))
+            found.append((points, "left" if label.label.lower() == "right" else "right"))
+        return found
+
+    @classmethod
+    def _hands(
+        cls, hands: Any, width: int, height: int, wrists: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        """The detected hands by the person's side (nearest Pose wrist, else the unmirrored label)."""
+        found = cls._hand_points(hands, (height, width))
         if not found:
             return {}
         if len(wrists) == 2:
