@@ -5,6 +5,7 @@ from pathlib import Path
 import torch
 from diffusers import AutoencoderKL, DDIMScheduler
 from interhf_driver_io import load_job, save_frames, video_frames
+from interhf_driver_smoke import smoke_patches
 from omegaconf import OmegaConf
 from PIL import Image
 from src.models.pose_guider import PoseGuider
@@ -15,7 +16,7 @@ from transformers import CLIPVisionModelWithProjection
 
 job = load_job()
 weights = Path("pretrained_weights")
-dtype = torch.float16
+dtype = torch.float32 if smoke_patches(job, "float32-on-cpu") else torch.float16  # pose2vid's fp16 otherwise
 device = job["device"]
 vae = AutoencoderKL.from_pretrained(str(weights / "sd-vae-ft-mse")).to(device, dtype=dtype)
 reference_unet = UNet2DConditionModel.from_pretrained(

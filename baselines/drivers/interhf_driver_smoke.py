@@ -70,10 +70,15 @@ def _xformers_attention():
     xformers.ops.memory_efficient_attention = attention
 
 
+def _float32_on_cpu():
+    """The driver runs the pipeline in float32: torch 2.1's CPU kernels have no float16 convolution."""
+
+
 PATCHES = {
     "cuda-device-context": _cuda_device_context,
     "cuda-to-cpu": _cuda_to_cpu,
     "xformers-attention": _xformers_attention,
+    "float32-on-cpu": _float32_on_cpu,
 }
 
 

@@ -41,7 +41,7 @@ SMOKE = {
         ),
         SmokePlan(
             "animateanyone", 160, 96, 5, {"width": 96, "height": 160, "steps": 2},
-            ("none: Moore's pose2vid path runs on the CPU as it is (the driver passes the device)",),
+            ("patch: float32 instead of pose2vid's float16 (torch 2.1's CPU has no float16 convolution)",),
         ),
     )
 }  # fmt: skip
