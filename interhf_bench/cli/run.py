@@ -74,8 +74,8 @@ def add_hand_detector_argument(parser: argparse.ArgumentParser) -> None:
         "--hand-detector",
         default="auto",
         choices=["auto", "dwpose", "mediapipe", "none"],
-        help="the hand pose metric's detector: auto (DWPose if its weights are present, else MediaPipe); "
-        "none skips the identity and hand metrics",
+        help="the hand pose and interaction metrics' detector: auto (DWPose if its weights are present, "
+        "else MediaPipe); none skips the identity, hand and interaction metrics",
     )
 
 

@@ -70,22 +70,18 @@ def _touching_readings(track: ContactTrack, side: int) -> list[HandReading | Non
 def recognise(track: ContactTrack) -> InteractionClass | None:
     """The class whose fields match what the track shows, or ``None``."""
     side = acting_side(track)
-    if side is None:
-        return None
-    place = region(track, side)
-    if place is None:
+    place = None if side is None else region(track, side)
+    if side is None or place is None:
         return None
     category = CATEGORY_OF_REGION.get(place, Category.STROKING)
-    fingers = finger_count(track, side) if category is Category.POKING else None
-    direction = swipe_direction(track, side) if category is Category.SWIPING else None
+    shown = {
+        "category": category,
+        "region": place,
+        "finger_count": finger_count(track, side) if category is Category.POKING else None,
+        "direction": swipe_direction(track, side) if category is Category.SWIPING else None,
+    }
     for candidate in CLASSES:
-        if (candidate.category, candidate.region, candidate.finger_count, candidate.direction) != (
-            category,
-            place,
-            fingers,
-            direction,
-        ):
-            continue
-        if candidate.hand is None or candidate.hand is SIDE_NAMES[side]:
+        fields_match = all(getattr(candidate, name) == value for name, value in shown.items())
+        if fields_match and candidate.hand in (None, SIDE_NAMES[side]):
             return candidate
     return None
