@@ -137,6 +137,7 @@ def _provenance(metrics: MetricsFile, metrics_path: Path, meta: RunMeta | None) 
         "version": metrics.provenance.get("interhf_bench_version"),
         "weights_verified": verified,
         "unavailable": sorted(metrics.unavailable),
+        "not_requested": list(metrics.not_requested),  # left out by --metrics: shown as a dash
         "run_meta": "present" if meta else "missing: the method that made the numbers is unknown",
     }
 

@@ -5,22 +5,7 @@ from __future__ import annotations
 import argparse
 
 from interhf_bench.cli.options import add_include_option
-
-METRICS = {
-    "fid": "Fréchet Inception distance over frames (pytorch-fid InceptionV3), DisCo",
-    "ssim": "structural similarity, DisCo's recipe (scikit-image defaults on cv2 grey)",
-    "psnr": "peak signal-to-noise ratio, DisCo's recipe",
-    "lpips": "LPIPS-vgg fed [0,1] without normalize, DisCo's recipe",
-    "l1": "mean absolute error / (H*W), DisCo's recipe",
-    "fid_vid": "Fréchet distance of 3D-ResNet-50 features over 16-frame windows, DisCo",
-    "fvd": "Fréchet distance of I3D logits over 16-frame windows, DisCo",
-    "<region>_{ssim,psnr,l1,lpips}": "the frame metrics inside hand, face and interaction regions (ours)",
-    "identity_similarity": "ArcFace cosine, reference face vs each generated face (ours; + identity_no_face)",
-    "hand_{detected,error,pck@0.1,pck@0.2}": "generated hands detected, compared with the driving hands",
-    "contact_{f1,onset_error,offset_error}": "hand-face contact timing vs the ground truth's (ours)",
-    "contact_{location,hand,fingers,direction}": "same face part, hand, finger count, swipe direction (ours)",
-    "recognition{,_gt}": "rule-based classifier names the class from generated / ground-truth frames (ours)",
-}
+from interhf_bench.results.metric_selection import SELECTABLE
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -38,9 +23,11 @@ def run(args: argparse.Namespace) -> int:
         for source in MethodRegistry(args.include).sources():
             print(f"  {source.name:<18} {source.origin:<24} {source.description or source.target}")
     if args.what in (None, "metrics"):
-        print("metrics:")
-        for name, description in METRICS.items():
-            print(f"  {name:<30} {description}")
+        print("metrics (names for --metrics / --skip-metrics; the values each writes to metrics.json):")
+        for name, metric in SELECTABLE.items():
+            if metric.values != name:
+                print(f"  {name:<12} {metric.values}")
+            print(f"  {'' if metric.values != name else name:<12} {metric.description}")
     if args.what in (None, "protocols"):
         from interhf_bench.protocol.spec import PROTOCOLS
 

@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interhf_bench.cli.options import add_include_option, add_method_args_option
+from interhf_bench.cli.options import (
+    add_include_option,
+    add_method_args_option,
+    add_metric_selection_options,
+    requested_metrics,
+)
 from interhf_bench.runner.claims import DEFAULT_STALE_AFTER
 
 if TYPE_CHECKING:
@@ -66,6 +71,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--workers", type=int, default=2, help="scoring threads (see `score --workers`)")
     run.add_argument("--allow-unverified-weights", action="store_true")
     add_hand_detector_argument(run)
+    add_metric_selection_options(run)
     run.set_defaults(handler=run_run, resumable=True)
 
 
@@ -102,6 +108,7 @@ def config_from(args: argparse.Namespace) -> RunConfig:
         workers=getattr(args, "workers", 2),
         allow_unverified_weights=getattr(args, "allow_unverified_weights", False),
         hand_detector=getattr(args, "hand_detector", "auto"),
+        metrics=requested_metrics(args),
     )
 
 
@@ -172,5 +179,7 @@ def print_metrics(metrics: MetricsFile) -> None:
         print(f"| {name} | {shown} | {interval} | {value.n} |")
     for name, reason in metrics.unavailable.items():
         print(f"  {name}: unavailable: {reason}")
+    if metrics.not_requested:
+        print(f"  not requested: {', '.join(metrics.not_requested)}")
     for warning in metrics.warnings:
         print(f"  warning: {warning}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from interhf_bench.cli.options import add_metric_selection_options, requested_metrics
 from interhf_bench.cli.run import add_hand_detector_argument
 
 
@@ -34,6 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--allow-unverified-weights", action="store_true")
     add_hand_detector_argument(parser)
+    add_metric_selection_options(parser)
     parser.add_argument("--no-progress", action="store_true")
     parser.set_defaults(handler=run)
 
@@ -52,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from interhf_bench.scoring.metric_set import build_metric_set
 
     _refuse_if_third_party_code_ran()
+    requested = requested_metrics(args)
     if not args.pred.is_dir():
         raise FileNotFoundError(f"{args.pred}: predictions folder not found")
     root = args.data or _embedded_dataset(progress=not args.no_progress)
@@ -62,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         allow_unverified=args.allow_unverified_weights,
         pose_backend=None if args.hand_detector == "none" else args.hand_detector,
+        requested=requested,
     )
     options = ScoringOptions(device=args.device, workers=args.workers, progress=not args.no_progress)
     result = score_videos(dataset, protocol, args.pred, metrics, args.video_ids, options)

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from interhf_bench.cli.options import add_metric_selection_options, requested_metrics
 from interhf_bench.cli.run import add_hand_detector_argument
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--device", default="cpu", help="torch device for the feature networks (--rescore)")
     add_hand_detector_argument(parser)
+    add_metric_selection_options(parser)  # a metric left out of --rescore is listed as unchecked
     parser.set_defaults(handler=run)
 
 
@@ -64,21 +66,26 @@ def run(args: argparse.Namespace) -> int:
     from interhf_bench.runner.run import ensure_embedded_dataset
     from interhf_bench.submission.validation import report_lines, validate_submission
 
+    requested = requested_metrics(args)  # before any work: an unknown name is an error
     root = args.data or ensure_embedded_dataset(ProcessGroup(Shard()), progress=True)
     protocol = protocol_for(root, args.protocol)
     dataset = Dataset(root)
     report = validate_submission(args.submission, dataset, protocol, decode=not args.no_decode)
     if args.rescore and report.can_rescore:
-        _rescore(args, report, dataset, protocol)
+        _rescore(args, report, dataset, protocol, requested)
     verdict = report.verdict(allow_unchecked=args.allow_unchecked)
     print("\n".join(report_lines(report, verdict)))
     return verdict.exit_code
 
 
 def _rescore(
-    args: argparse.Namespace, report: SubmissionReport, dataset: Dataset, protocol: ProtocolSpec
+    args: argparse.Namespace,
+    report: SubmissionReport,
+    dataset: Dataset,
+    protocol: ProtocolSpec,
+    requested: frozenset[str],
 ) -> None:
-    """Score the submission's videos with the metrics whose verified weights are present here."""
+    """Score the submission's videos with the requested metrics whose verified weights are present here."""
     from interhf_bench.paths import cache_dir
     from interhf_bench.scoring.feature_cache import FeatureCache
     from interhf_bench.scoring.metric_set import build_metric_set
@@ -88,6 +95,7 @@ def _rescore(
         protocol,
         device=args.device,
         pose_backend=None if args.hand_detector == "none" else args.hand_detector,
+        requested=requested,
     )
     cache = FeatureCache(cache_dir() / "features")
     rescore_submission(report, dataset, protocol, metrics, tolerance=args.tolerance, cache=cache)

@@ -24,6 +24,7 @@ from typing import Final
 from interhf_bench.naming import NAME_PATTERN
 from interhf_bench.protocol.spec import PROTOCOLS
 from interhf_bench.protocol.taxonomy import CLASS_CODES
+from interhf_bench.results.metric_selection import SELECTABLE, selections_for
 from interhf_bench.results.metrics_file import MetricsFile, MetricValue
 
 # Float rounding can put an exact bound (SSIM 1 of identical frames) a hair outside.
@@ -149,6 +150,16 @@ def _count_problems(metrics: MetricsFile) -> list[str]:
     return [f"n_evaluated {metrics.n_evaluated} is not between 0 and n_expected {metrics.n_expected}"]
 
 
+def _selection_problems(metrics: MetricsFile) -> list[str]:
+    """Unknown names under ``not_requested``, and values written for a metric said not to be requested."""
+    problems = [
+        f"not_requested: unknown metric {name!r}" for name in metrics.not_requested if name not in SELECTABLE
+    ]
+    left_out = [name for name in metrics.overall if selections_for(name) & set(metrics.not_requested)]
+    problems += [f"overall: {name} has a value, yet not_requested lists it" for name in left_out]
+    return problems
+
+
 def metrics_file_problems(metrics: MetricsFile) -> list[str]:
     """Everything in a schema-valid ``metrics.json`` that ``score`` could not have written.
 
@@ -158,6 +169,7 @@ def metrics_file_problems(metrics: MetricsFile) -> list[str]:
     rescoring the videos (``interhf-bench validate --rescore``).
     """
     problems = [*_protocol_problems(metrics), *_count_problems(metrics), *_class_problems(metrics)]
+    problems += _selection_problems(metrics)
     problems += _aggregate_problems(metrics.overall, "overall")
     for code, values in metrics.per_class.items():
         problems += _aggregate_problems(values, f"per_class {code!r}")

@@ -1,7 +1,8 @@
 """The schema of ``metrics.json``, written by ``interhf-bench score``.
 
 Missing values are ``null`` (never 0): a metric that could not be computed is listed under
-``unavailable`` with the reason and the command that fixes it.
+``unavailable`` with the reason and the command that fixes it; one the user left out (``--metrics``,
+``--skip-metrics``) is listed under ``not_requested`` and has no values at all.
 """
 
 from __future__ import annotations
@@ -40,5 +41,8 @@ class MetricsFile(BaseModel):
     per_video: dict[str, dict[str, float | None]]
     settings: dict[str, dict[str, Any]]
     unavailable: dict[str, str]
+    not_requested: list[str] = Field(
+        default_factory=list, description="metrics left out by --metrics / --skip-metrics (ls names)"
+    )
     warnings: list[str]
     provenance: dict[str, Any]

@@ -77,4 +77,7 @@ class RunMeta(BaseModel):
     generation: dict[str, Any] = Field(description="cases generated, skipped (finished before), failed")
     metrics: dict[str, dict[str, Any]] = Field(description="each metric's settings and weights hashes")
     unavailable_metrics: dict[str, str]
+    not_requested_metrics: list[str] = Field(
+        default_factory=list, description="metrics left out by --metrics / --skip-metrics (ls names)"
+    )
     environment: dict[str, Any]

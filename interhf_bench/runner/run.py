@@ -26,6 +26,7 @@ from interhf_bench.data.verify import verify_rows
 from interhf_bench.io.files import remove_stale_temporaries, write_text_atomic
 from interhf_bench.plugins import LoadedFile, loaded_third_party_code
 from interhf_bench.protocol.spec import ProtocolSpec
+from interhf_bench.results.metric_selection import ALL_METRICS
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.results.provenance import environment
 from interhf_bench.results.run_meta import LoadedCode, MethodInfo, RunMeta, Selection
@@ -67,6 +68,7 @@ class RunConfig:
     workers: int = 2
     allow_unverified_weights: bool = False
     hand_detector: str = "auto"  # the hand metric's pose backend; "none" skips the detector metrics
+    metrics: frozenset[str] = ALL_METRICS  # --metrics / --skip-metrics: names of metric_selection.SELECTABLE
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -265,6 +267,7 @@ def _metric_set(config: RunConfig, plan: _Plan) -> MetricSet:
         device=plan.device,
         allow_unverified=config.allow_unverified_weights,
         pose_backend=None if config.hand_detector == "none" else config.hand_detector,
+        requested=config.metrics,
     )
 
 
@@ -342,6 +345,7 @@ def _run_meta(
         generation=generation.as_dict(),
         metrics=metrics.settings if metrics else {},
         unavailable_metrics=metrics.unavailable if metrics else {},
+        not_requested_metrics=metrics.not_requested if metrics else [],
         environment=environment(plan.device),
     )
 
@@ -353,6 +357,7 @@ def _scoring_options(config: RunConfig, plan: _Plan) -> ScoringOptions:
         hand_detector=config.hand_detector,
         allow_unverified_weights=config.allow_unverified_weights,
         progress=config.progress,
+        metrics=config.metrics,
     )
 
 

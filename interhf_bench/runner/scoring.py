@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.paths import cache_dir
 from interhf_bench.protocol.spec import ProtocolSpec
+from interhf_bench.results.metric_selection import ALL_METRICS, in_order
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.runner.sidecar import generation_failures
 from interhf_bench.scoring.feature_cache import FeatureCache
@@ -40,6 +41,7 @@ class ScoringOptions:
     hand_detector: str = "auto"
     allow_unverified_weights: bool = False
     progress: bool = True
+    metrics: frozenset[str] = ALL_METRICS  # --metrics: names of metric_selection.SELECTABLE
 
 
 def score_shard(
@@ -115,6 +117,8 @@ def _score_command(job: FreshScoring, options: ScoringOptions) -> list[str]:
     command += ["--hand-detector", options.hand_detector, "--video-ids", *job.video_ids]
     if job.protocol is not None:
         command += ["--protocol", job.protocol]
+    if options.metrics != ALL_METRICS:
+        command += ["--metrics", ",".join(in_order(options.metrics))]
     if options.allow_unverified_weights:
         command.append("--allow-unverified-weights")
     if not options.progress:

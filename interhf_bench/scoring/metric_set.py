@@ -5,11 +5,14 @@ and the command that fixes it; it is never computed with random or substituted w
 metrics (identity similarity, hand pose fidelity, interaction fidelity) follow the same rule; hand pose
 and interaction use DWPose when its weights are present and the offline MediaPipe backend otherwise
 (``pose_backend="auto"``), say which, and share one backend, so each generated video is detected once.
+Only the requested metrics (``--metrics`` / ``--skip-metrics``) are built: a network left out is never
+loaded, and its absence is "not requested", never "unavailable".
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +24,7 @@ from interhf_bench.metrics.interfaces import (
 )
 from interhf_bench.metrics.video_features import FIDVIDExtractor, FVDExtractor
 from interhf_bench.protocol.spec import ProtocolSpec
+from interhf_bench.results.metric_selection import ALL_METRICS, in_order
 from interhf_bench.weights.registry import get_weight
 from interhf_bench.weights.store import ResolvedWeight, WeightsError, resolve
 
@@ -46,6 +50,12 @@ class MetricSet:
     detector_metrics: list[DetectorMetric] = field(default_factory=list)
     paired_metrics: list[PairedDetectorMetric] = field(default_factory=list)
     unavailable: dict[str, str] = field(default_factory=dict)
+    requested: frozenset[str] = ALL_METRICS
+
+    @property
+    def not_requested(self) -> list[str]:
+        """The selectable metrics left out, in ``ls`` order."""
+        return in_order(ALL_METRICS - self.requested)
 
 
 def hand_pose_backend(name: str, *, allow_unverified: bool = False) -> Any:
@@ -69,8 +79,29 @@ def hand_pose_backend(name: str, *, allow_unverified: bool = False) -> Any:
 
 
 def _add_detector_metrics(metrics: MetricSet, pose_backend: str, allow_unverified: bool) -> None:
+    """Identity, hand pose and interaction, as requested; hand pose and interaction share one detector."""
     from interhf_bench.pose.backends import PoseBackendError
 
+    if "identity" in metrics.requested:
+        _add_identity(metrics, allow_unverified)
+    wanted = metrics.requested & {"hand_pose", "interaction"}
+    if not wanted:
+        return
+    try:
+        from interhf_bench.metrics.hand_fidelity import HandPoseFidelity
+        from interhf_bench.metrics.interaction import InteractionFidelity
+        from interhf_bench.pose.backends.shared import SharedBackend
+
+        backend = SharedBackend(hand_pose_backend(pose_backend, allow_unverified=allow_unverified))
+        if "hand_pose" in wanted:
+            metrics.detector_metrics.append(HandPoseFidelity(backend))
+        if "interaction" in wanted:
+            metrics.paired_metrics.append(InteractionFidelity(backend))
+    except PoseBackendError as exc:
+        metrics.unavailable.update({name: str(exc) for name in in_order(wanted)})
+
+
+def _add_identity(metrics: MetricSet, allow_unverified: bool) -> None:
     try:
         from interhf_bench.face.identity import FaceIdentity
         from interhf_bench.metrics.identity_similarity import IdentitySimilarity
@@ -79,17 +110,6 @@ def _add_detector_metrics(metrics: MetricSet, pose_backend: str, allow_unverifie
         metrics.detector_metrics.append(IdentitySimilarity(faces))
     except WeightsError as exc:
         metrics.unavailable["identity"] = str(exc)
-    try:
-        from interhf_bench.metrics.hand_fidelity import HandPoseFidelity
-        from interhf_bench.metrics.interaction import InteractionFidelity
-        from interhf_bench.pose.backends.shared import SharedBackend
-
-        backend = SharedBackend(hand_pose_backend(pose_backend, allow_unverified=allow_unverified))
-        metrics.detector_metrics.append(HandPoseFidelity(backend))
-        metrics.paired_metrics.append(InteractionFidelity(backend))
-    except PoseBackendError as exc:
-        metrics.unavailable["hand_pose"] = str(exc)
-        metrics.unavailable["interaction"] = str(exc)
 
 
 def build_metric_set(
@@ -98,42 +118,59 @@ def build_metric_set(
     device: str = "cpu",
     allow_unverified: bool = False,
     pose_backend: str | None = "auto",
+    requested: frozenset[str] = ALL_METRICS,
 ) -> MetricSet:
-    """The network metrics whose verified weights are present; the others with the reason and the fix.
+    """The requested network metrics whose verified weights are present; the others with the reason
+    and the fix.
 
     ``pose_backend`` picks the hand and interaction metrics' detector (``auto``, ``dwpose``,
     ``mediapipe``); ``None`` leaves out the detector metrics (interaction is listed as unavailable).
+    ``requested`` holds names of :data:`~interhf_bench.results.metric_selection.SELECTABLE`; the pixel
+    metrics are always computed and only dropped from ``metrics.json``.
     """
-    metrics = MetricSet()
+    metrics = MetricSet(requested=requested)
     if pose_backend is not None:
         _add_detector_metrics(metrics, pose_backend, allow_unverified)
-    else:
+    elif "interaction" in requested:
         metrics.unavailable["interaction"] = NO_HAND_DETECTOR
-    try:
-        from interhf_bench.metrics.lpips_vgg import LPIPSMetric
-
-        metrics.frame_models.append(
-            LPIPSMetric(resolve(get_weight("vgg16-imagenet"), allow_unverified=allow_unverified), device)
-        )
-    except WeightsError as exc:
-        metrics.unavailable["lpips"] = str(exc)
-    try:
-        weights = fvd_weights(allow_unverified)
-        metrics.extractors.append(FVDExtractor(weights, device, protocol.clip_length, protocol.clip_stride))
-    except WeightsError as exc:
-        metrics.unavailable["fvd"] = str(exc)
-    try:
-        from interhf_bench.metrics.fid_inception import FIDExtractor
-
-        weights = resolve(get_weight("inception-fid"), allow_unverified=allow_unverified)
-        metrics.extractors.append(FIDExtractor(weights, device))
-    except WeightsError as exc:
-        metrics.unavailable["fid"] = str(exc)
-    try:
-        weights = resolve(get_weight("resnet3d50-kinetics"), allow_unverified=allow_unverified)
-        metrics.extractors.append(
-            FIDVIDExtractor(weights, device, protocol.clip_length, protocol.clip_stride)
-        )
-    except WeightsError as exc:
-        metrics.unavailable["fid_vid"] = str(exc)
+    for name, add in _NETWORKS.items():
+        if name not in requested:
+            continue
+        try:
+            add(metrics, protocol, device, allow_unverified)
+        except WeightsError as exc:
+            metrics.unavailable[name] = str(exc)
     return metrics
+
+
+def _add_lpips(metrics: MetricSet, protocol: ProtocolSpec, device: str, allow_unverified: bool) -> None:
+    from interhf_bench.metrics.lpips_vgg import LPIPSMetric
+
+    weights = resolve(get_weight("vgg16-imagenet"), allow_unverified=allow_unverified)
+    metrics.frame_models.append(LPIPSMetric(weights, device))
+
+
+def _add_fvd(metrics: MetricSet, protocol: ProtocolSpec, device: str, allow_unverified: bool) -> None:
+    weights = fvd_weights(allow_unverified)
+    metrics.extractors.append(FVDExtractor(weights, device, protocol.clip_length, protocol.clip_stride))
+
+
+def _add_fid(metrics: MetricSet, protocol: ProtocolSpec, device: str, allow_unverified: bool) -> None:
+    from interhf_bench.metrics.fid_inception import FIDExtractor
+
+    weights = resolve(get_weight("inception-fid"), allow_unverified=allow_unverified)
+    metrics.extractors.append(FIDExtractor(weights, device))
+
+
+def _add_fid_vid(metrics: MetricSet, protocol: ProtocolSpec, device: str, allow_unverified: bool) -> None:
+    weights = resolve(get_weight("resnet3d50-kinetics"), allow_unverified=allow_unverified)
+    metrics.extractors.append(FIDVIDExtractor(weights, device, protocol.clip_length, protocol.clip_stride))
+
+
+# In the order they were always built, which is the order their values appear in metrics.json.
+_NETWORKS: dict[str, Callable[[MetricSet, ProtocolSpec, str, bool], None]] = {
+    "lpips": _add_lpips,
+    "fvd": _add_fvd,
+    "fid": _add_fid,
+    "fid_vid": _add_fid_vid,
+}

@@ -39,6 +39,7 @@ from interhf_bench.metrics.pixel import (
 )
 from interhf_bench.metrics.regions import REGIONS, region_frame_metrics, region_masks
 from interhf_bench.protocol.spec import ProtocolSpec
+from interhf_bench.results.metric_selection import is_requested
 from interhf_bench.results.metrics_file import MetricsFile
 from interhf_bench.scoring.feature_cache import FeatureCache
 from interhf_bench.scoring.metric_set import MetricSet
@@ -215,18 +216,24 @@ def build_metrics_file(
         failed={v: state.failed[v] for v in sorted(state.failed, key=order.__getitem__)},
         overall=overall,
         per_class=per_class,
-        per_video={v: per_video[v] for v in scored},
+        per_video={v: _requested_values(per_video[v], metrics) for v in scored},
         settings=_settings(metrics),
         unavailable=dict(metrics.unavailable),
+        not_requested=metrics.not_requested,
         warnings=warnings,
         provenance=_provenance(dataset),
     )
 
 
+def _requested_values(values: dict[str, T], metrics: MetricSet) -> dict[str, T]:
+    """``values`` without those of metrics left out (the pixel metrics are computed regardless)."""
+    return {name: value for name, value in values.items() if is_requested(name, metrics.requested)}
+
+
 def _frame_metric_names(metrics: MetricSet) -> list[str]:
-    """Every per-frame value name, in the order ``metrics.json`` lists them."""
+    """Every requested per-frame value name, in the order ``metrics.json`` lists them."""
     model_names = [m.name for m in metrics.frame_models]
-    return [
+    names = [
         *FRAME_METRICS,
         *model_names,
         *REGION_METRICS,
@@ -234,6 +241,7 @@ def _frame_metric_names(metrics: MetricSet) -> list[str]:
         *(name for metric in metrics.detector_metrics for name in metric.value_names),
         *(name for metric in metrics.paired_metrics for name in metric.value_names),
     ]
+    return [name for name in names if is_requested(name, metrics.requested)]
 
 
 def _aggregates(
@@ -259,7 +267,8 @@ def _aggregates(
 
 def _settings(metrics: MetricSet) -> dict[str, dict[str, object]]:
     """Each metric's recipe as recorded in ``metrics.json``."""
-    settings: dict[str, dict[str, object]] = {name: asdict(PixelMetricSpec()) for name in FRAME_METRICS}
+    pixel = [n for n in FRAME_METRICS if n in metrics.requested or "regions" in metrics.requested]
+    settings: dict[str, dict[str, object]] = {name: asdict(PixelMetricSpec()) for name in pixel}
     settings.update({m.name: m.settings for m in metrics.frame_models})
     settings.update({m.name: m.settings for m in metrics.detector_metrics})
     settings.update({m.name: m.settings for m in metrics.paired_metrics})

@@ -4,7 +4,8 @@ A submission's numbers are trusted only where they were recomputed: the overall 
 frame count of every metric, the same per class, and every per-video value, regions included. Only what
 the submission claims is checked (a metric it leaves out is no claim); a claimed metric that cannot be
 recomputed here (weights absent, another detector, a name this version does not compute) is listed as
-unchecked with the reason, never passed in silence.
+unchecked with the reason, never passed in silence; so is one left out of the rescoring by ``--metrics``
+or ``--skip-metrics`` ("not requested").
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from interhf_bench.results.metric_selection import selections_for
 from interhf_bench.results.metrics_file import MetricsFile, MetricValue
 from interhf_bench.submission.tolerances import metric_family
 
@@ -116,6 +118,8 @@ def _why_unchecked(name: str, submitted: MetricsFile, rescored: MetricsFile) -> 
     family = metric_family(name)
     if family is None:
         return "not a metric interhf-bench computes, so nothing here can reproduce it"
+    if selections_for(name) & set(rescored.not_requested):
+        return "not requested (left out by --metrics / --skip-metrics of this rescoring)"
     if family.group in rescored.unavailable:
         return f"not computed here: {rescored.unavailable[family.group]}"
     if name not in rescored.overall:
