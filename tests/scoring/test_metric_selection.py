@@ -182,3 +182,15 @@ def test_the_leaderboard_shows_a_metric_not_requested_as_a_dash(tmp_path: Path) 
     )
     cells = dict(zip(header.split(" | "), row.split(" | "), strict=True))
     assert cells["L1 ↓"] == "–" and cells["FVD ↓"] == "–" and cells["SSIM ↑"] == "**0.800**"
+
+
+def test_a_file_with_values_of_a_metric_it_says_was_not_requested_is_refused() -> None:
+    from interhf_bench.results.metric_ranges import metrics_file_problems
+    from tests.leaderboard.runs import metrics_file
+
+    forged = metrics_file({"ssim": 0.8, "face_lpips": 0.2}).model_copy(
+        update={"not_requested": ["lpips", "x"]}
+    )
+    problems = metrics_file_problems(forged)
+    assert "not_requested: unknown metric 'x'" in problems
+    assert "overall: face_lpips has a value, yet not_requested lists it" in problems
