@@ -194,3 +194,13 @@ def test_a_file_with_values_of_a_metric_it_says_was_not_requested_is_refused() -
     problems = metrics_file_problems(forged)
     assert "not_requested: unknown metric 'x'" in problems
     assert "overall: face_lpips has a value, yet not_requested lists it" in problems
+
+
+def test_the_selection_names_the_values_the_metrics_write() -> None:
+    """metric_selection repeats these names so that ``ls`` imports no metric module; they must agree."""
+    from interhf_bench.metrics.interaction_values import VALUE_NAMES
+    from interhf_bench.metrics.regions import REGIONS
+    from interhf_bench.results import metric_selection
+
+    assert tuple(VALUE_NAMES) == metric_selection.INTERACTION_VALUES
+    assert tuple(REGIONS) == metric_selection.REGIONS
