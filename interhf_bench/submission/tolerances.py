@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interhf_bench.metrics.regions import REGIONS
+from interhf_bench.results.metric_selection import INTERACTION_VALUES
 
 
 @dataclass(frozen=True)
@@ -41,20 +42,7 @@ FAMILIES: dict[str, MetricFamily] = {
     "hand_error": MetricFamily("hand_pose", 1e-6),
     "hand_pck": MetricFamily("hand_pose", 1e-6),
     # Interaction fidelity: shares in [0, 1] and errors in frames (means over videos), 3 decimals.
-    **{
-        name: MetricFamily("interaction", 1e-6)
-        for name in (
-            "contact_f1",
-            "contact_onset_error",
-            "contact_offset_error",
-            "contact_location",
-            "contact_hand",
-            "contact_fingers",
-            "contact_direction",
-            "recognition",
-            "recognition_gt",
-        )
-    },
+    **{name: MetricFamily("interaction", 1e-6) for name in INTERACTION_VALUES},
     # Fréchet distances: FVD in the hundreds, FID and FID-VID in the tens, printed to 2 decimals at most;
     # a ground-truth row is ~0 up to the rounding of the matrix square root (well below 1e-3).
     "fvd": MetricFamily("fvd", 1e-3),

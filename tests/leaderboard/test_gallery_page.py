@@ -14,6 +14,7 @@ import pytest
 from interhf_bench.protocol.spec import INTERHF_MINI_V1 as MINI
 from leaderboard.gallery.build import GalleryOptions, write_gallery
 from tests.leaderboard.gallery_runs import EVIL
+from tests.leaderboard.watched_page import watched_page
 
 FRAME = 1 / MINI.fps
 LOADED = "Array.from(document.querySelectorAll('video')).every(v => v.readyState === 4 || v.error)"
@@ -40,18 +41,7 @@ def spread(times: list[float], duration: float) -> float:
 
 
 def test_the_gallery_plays_in_sync_filters_and_shows_names_as_text(chromium: str, gallery_page: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
-    dialogs: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page()
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("request", lambda request: None if request.url.startswith(("file:", "data:")) else
-                errors.append(f"network request {request.url}"))  # fmt: skip
+    with watched_page(chromium) as (page, problems):
         page.goto(gallery_page.as_uri())
         page.wait_for_function(LOADED, timeout=30_000)
         states = page.evaluate(STATES)
@@ -62,8 +52,7 @@ def test_the_gallery_plays_in_sync_filters_and_shows_names_as_text(chromium: str
         check_filters(page)
         assert page.locator("thead th").nth(6).inner_text() == EVIL
         assert page.locator("img[src='x']").count() == 0 and page.locator("script").count() == 1
-        browser.close()
-    assert errors == [] and dialogs == []
+    assert problems == []
 
 
 def check_one_clock(page, duration: float) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from leaderboard.build import write_leaderboard
 from tests.leaderboard.runs import write_run
+from tests.leaderboard.watched_page import watched_page
 
 EVIL = "<script>alert(1)</script>"
 PAPER = ["Disco", "AnimateAnyone", "MagicAnimate", "MimicMotion", "DisPose", "StableAnimator", "InterAnimate"]
@@ -34,18 +35,7 @@ def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_page_loads_shows_every_entry_and_sorts(chromium: str, page_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
-    dialogs: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page()
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("request", lambda request: None if request.url.startswith(("file:", "data:")) else
-                errors.append(f"network request {request.url}"))  # fmt: skip
+    with watched_page(chromium) as (page, problems):
         page.goto(page_path.as_uri())
         table = page.locator("#table1")
         names = table.locator("tbody tr td:first-child").all_inner_texts()
@@ -69,5 +59,4 @@ def test_page_loads_shows_every_entry_and_sorts(chromium: str, page_path: Path) 
         assert order[:4] == ["InterAnimate", "StableAnimator", "gamma", "alpha"]
         assert set(order[-2:]) == {"beta", EVIL}  # missing last
         assert "90/180 (incomplete)" in table.inner_text()
-        browser.close()
-    assert errors == [] and dialogs == []
+    assert problems == []
