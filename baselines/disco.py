@@ -67,6 +67,7 @@ class DisCoSettings(ExternalSettings):
         "checkpoints/tiktok_cfg/mp_rank_00_model_states.pt", description="fine-tuned weights"
     )
     guidance_scale: float = Field(1.5, ge=1, description="1.5 for the CFG checkpoints (tiktok_cfg.sh)")
+    num_inference_steps: int = Field(50, ge=1, description="DDIM steps (DisCo's default)")
     reference_masks: str | None = Field(
         None, description="folder of <video_id>.png person masks (Grounded-SAM)"
     )
@@ -173,6 +174,7 @@ class DisCo(ExternalAdapter):
             "root_dir": settings.root_dir,
             "checkpoint": settings.checkpoint,
             "guidance_scale": settings.guidance_scale,
+            "num_inference_steps": settings.num_inference_steps,
         }
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:

@@ -79,6 +79,9 @@ class MagicAnimateSettings(ExternalSettings):
     )
     steps: int = Field(25, ge=1)
     guidance_scale: float = Field(7.5, ge=1)
+    size: int = Field(
+        SIZE, ge=64, multiple_of=8, description="the square side it runs at (its config's size)"
+    )
 
 
 class MagicAnimate(ExternalAdapter):
@@ -151,13 +154,15 @@ class MagicAnimate(ExternalAdapter):
         settings: MagicAnimateSettings = self.settings  # type: ignore[assignment]
         densepose, _ = pad_to_square(self.densepose_frames(case))
         reference, _ = pad_to_square(case.reference[None])
-        write_png_frames(resize_frames(reference, SIZE, SIZE), workdir, "reference.png")
-        write_video(workdir / "densepose.mp4", resize_frames(densepose, SIZE, SIZE), case.fps)
+        side = settings.size
+        write_png_frames(resize_frames(reference, side, side), workdir, "reference.png")
+        write_video(workdir / "densepose.mp4", resize_frames(densepose, side, side), case.fps)
         return {
             "reference": str(workdir / "reference.png"),
             "densepose": str(workdir / "densepose.mp4"),
             "steps": settings.steps,
             "guidance_scale": settings.guidance_scale,
+            "size": side,
         }
 
     def collect(self, workdir: Path, case: Case) -> np.ndarray:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from interhf_driver_io import load_job, save_frames
+from interhf_driver_smoke import smoke_patches
 
 # DisCo's modules read these when imported
 os.environ.update({"WANDB_ENABLE": "0", "AZFUSE_USE_FUSE": "0", "NCCL_ASYNC_ERROR_HANDLING": "0"})
@@ -18,16 +19,21 @@ from easydict import EasyDict as edict
 from PIL import Image
 from utils.args import sharedArgs
 from utils.dist import dist_init
-from utils.wutils_ldm import import_filename
+from utils.wutils_ldm import adaptively_load_state_dict, import_filename
 
+POSE_CONTROLNET = "controlnet.nets.0."  # MultiControlNetModel_MultiHiddenStates([pose, background])
 job = load_job()
+smoke_patches(
+    job, "cuda-to-cpu", "cuda-method-to-cpu", "xformers-attention", "xformers-enable-on-cpu",
+    "process-group-on-cpu",
+)  # fmt: skip
 command = [
     "--cf", "config/ref_attn_clip_combine_controlnet/app_demo_image_edit.py", "--eval_visu", "True",
     "--root_dir", job["root_dir"], "--local_eval_batch_size", "1", "--log_dir", job["output_dir"] + "/log",
     "--fix_dist_seed", "True", "--unet_unfreeze_type", "null", "--guidance_scale", str(job["guidance_scale"]),
     "--refer_sdvae", "True", "--ref_null_caption", "False", "--combine_clip_local", "True",
     "--combine_use_mask", "True", "--conds", "poses", "masks", "--pretrained_model", job["checkpoint"],
-    "--eval_save_filename", "interhf",
+    "--eval_save_filename", "interhf", "--num_inference_steps", str(job["num_inference_steps"]),
 ]  # fmt: skip
 parsed = sharedArgs.parser.parse_args(args=command)
 BasicArgs.root_dir = parsed.root_dir
@@ -50,15 +56,22 @@ trainer = Agent_LDM(args=args, model=model)
 def load_released_weights(trainer, path):
     """The released checkpoints are DeepSpeed model states, their weights under ``module``: without
     ``--deepspeed`` the agent's ``from_pretrained`` looks only for ``models``/``model`` and loads nothing.
-    The agent's own loader for that layout loads them; a checkpoint that changes under half of the
-    model's tensors is refused (the pose would otherwise silently have no effect)."""
-    before = {k: float(v.float().sum()) for k, v in trainer.model.state_dict().items()}
-    trainer.load_checkpoint_for_deepspeed_diff_gpu(path)
-    after = {k: float(v.float().sum()) for k, v in trainer.model.state_dict().items()}
-    changed = sum(before[k] != after[k] for k in before)
-    if changed < len(before) / 2:
-        sys.exit(f"{path}: its 'module' weights changed {changed} of the model's {len(before)} tensors")
-    print(f"loaded {path}: {changed} of {len(before)} tensors", file=sys.stderr)
+    They are loaded as the agent's loader for that layout does (``adaptively_load_state_dict`` of
+    ``module``: the keys the model has, at its shapes). A checkpoint that does not give every tensor of
+    the pose ControlNet is refused (the pose would otherwise silently have no effect). What it gives is
+    counted, not what changes: fine-tuning froze the UNet, VAE and CLIP, which may equal the base weights."""
+    module = torch.load(path, map_location="cpu", weights_only=True).get("module", {})
+    own = trainer.model.state_dict()
+    given = {k for k, v in module.items() if k in own and tuple(v.shape) == tuple(own[k].shape)}
+    pose = [k for k in own if k.startswith(POSE_CONTROLNET)]
+    missing = [k for k in pose if k not in given]
+    if not pose or missing:
+        sys.exit(
+            f"{path}: its 'module' gives {len(given)} of the model's {len(own)} tensors and misses "
+            f"{len(missing)} of the pose ControlNet's {len(pose)} ({', '.join(missing[:2])})"
+        )
+    adaptively_load_state_dict(trainer.model, module)
+    print(f"loaded {path}: {len(given)} of the model's {len(own)} tensors", file=sys.stderr)
 
 
 load_released_weights(trainer, job["checkpoint"])

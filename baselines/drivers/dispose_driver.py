@@ -6,6 +6,7 @@ import inference_ctrl as official
 import numpy as np
 import torch
 from interhf_driver_io import load_job, save_frames
+from interhf_driver_smoke import smoke_patches
 from mimicmotion.dwpose import preprocess as dwpose_preprocess
 from mimicmotion.utils.loader import create_ctrl_pipeline
 from omegaconf import OmegaConf
@@ -42,6 +43,7 @@ class DatasetKeypoints:
 if job["float16"]:
     torch.set_default_dtype(torch.float16)  # as inference_ctrl.main does without --no_use_float16
 device = official.device
+smoke_patches(job, "cuda-to-cpu", "cuda-method-to-cpu", "cuda-device-context", "geglu-contiguous")
 dwpose_preprocess.dwprocessor.pose_estimation = DatasetKeypoints()
 dwpose_preprocess.dwprocessor.release_memory = lambda: None
 torch.manual_seed(job["seed"])  # DIFT draws unseeded noise

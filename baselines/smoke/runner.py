@@ -22,11 +22,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from baselines.environments import make_venv, pip_install
 from baselines.packaged import PACKAGE, stated_python
-from baselines.smoke.case import smoke_case
+from baselines.smoke.case import densepose_standin, person_mask, smoke_case
 from baselines.smoke.methods import SMOKE, SmokePlan
-from interhf_bench.adapters.api import check_output
+from interhf_bench.adapters.api import Case, check_output
+from interhf_bench.adapters.external import write_png_frames
 from interhf_bench.adapters.registry import MethodRegistry
 
 OFFICIAL_SCRIPTS = PACKAGE / "smoke" / "official"
@@ -106,13 +109,28 @@ def write_weights(method: str, python: Path, checkout: Path) -> None:
         raise SmokeStepError(f"smoke/official/{method}_weights.py exited {completed.returncode}:\n{tail}")
 
 
+def user_inputs(plan: SmokePlan, case: Case, workdir: Path) -> dict[str, str]:
+    """The stand-ins for what a user supplies to real runs (DensePose renderings, a person mask), written
+    where the adapter's settings point, as those settings."""
+    settings = {}
+    if "densepose" in plan.inputs:
+        write_png_frames(densepose_standin(case), workdir / "densepose" / case.video_id)
+        settings["densepose"] = str(workdir / "densepose")
+    if "mask" in plan.inputs:
+        mask = np.repeat(person_mask(case)[None, ..., None], 3, axis=-1)
+        write_png_frames(mask, workdir / "masks", f"{case.video_id}.png")
+        settings["reference_masks"] = str(workdir / "masks")
+    return settings
+
+
 def run_case(plan: SmokePlan, python: Path, checkout: Path, workdir: Path) -> tuple[int, int, int]:
     """The synthetic case through the adapter's driver and collector; returns the frames' shape."""
     adapter_class = MethodRegistry().load(plan.method)
-    settings = adapter_class.Settings(
-        checkout=str(checkout), python=str(python), workdir=str(workdir), smoke=True, **plan.settings
-    )
     case = smoke_case(plan.height, plan.width, plan.frames)
+    settings = adapter_class.Settings(
+        checkout=str(checkout), python=str(python), workdir=str(workdir), smoke=True,
+        **plan.settings, **user_inputs(plan, case, workdir),
+    )  # fmt: skip
     frames = check_output(plan.method, case, adapter_class(settings).generate(case))
     return frames.shape[:3]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -107,33 +108,56 @@ def test_256_squares_are_mapped_back(tmp_path: Path) -> None:
     assert collected.shape == (4, 160, 96, 3) and (collected[:, :, 1:-1] == 90).all()
 
 
-class FakeTrainer:
-    """Agent_LDM's model and its loader for DeepSpeed states, loading ``loaded`` of the model's tensors."""
+def fake_trainer() -> SimpleNamespace:
+    """Agent_LDM with DisCo's Net: a pose ControlNet, a background one and a frozen UNet, base values."""
+    import torch
 
-    def __init__(self, loaded: int) -> None:
-        import torch
-
-        self.model = torch.nn.Sequential(*(torch.nn.Linear(2, 2) for _ in range(3)))
-        self.loaded = loaded
-
-    def load_checkpoint_for_deepspeed_diff_gpu(self, path: str) -> None:
-        for tensor in list(self.model.state_dict().values())[: self.loaded]:
-            tensor.add_(1.0)
+    names = ("controlnet.nets.0.conv", "controlnet.nets.1.conv", "unet.conv")
+    return SimpleNamespace(model=SimpleNamespace(state_dict=lambda: {n: torch.zeros(2, 2) for n in names}))
 
 
-def test_the_released_deepspeed_weights_are_loaded_and_a_checkpoint_that_loads_nothing_is_refused() -> None:
-    """Without --deepspeed the agent's from_pretrained reads only 'models'/'model' keys, and the released
-    checkpoints keep theirs under 'module': the driver loads them with the agent's DeepSpeed-layout loader
-    and stops when they change under half of the model (the pose would silently have no effect)."""
+def released_loader(loaded: list) -> dict:
+    """The driver's ``load_released_weights`` with DisCo's ``adaptively_load_state_dict`` recorded."""
     node = next(
         n
         for n in ast.parse(DRIVER).body
         if isinstance(n, ast.FunctionDef) and n.name == "load_released_weights"
     )
-    namespace: dict = {"sys": __import__("sys")}
-    exec(compile(ast.Module([node], []), "driver", "exec"), namespace)
-    namespace["load_released_weights"](FakeTrainer(loaded=6), "tiktok.pt")  # all six tensors
-    with pytest.raises(SystemExit, match="changed 0 of the model's 6 tensors"):
-        namespace["load_released_weights"](FakeTrainer(loaded=0), "tiktok.pt")
+    constant = next(
+        n
+        for n in ast.parse(DRIVER).body
+        if isinstance(n, ast.Assign) and n.targets[0].id == "POSE_CONTROLNET"
+    )
+    namespace: dict = {
+        "sys": __import__("sys"),
+        "torch": __import__("torch"),
+        "adaptively_load_state_dict": lambda model, state: loaded.append(sorted(state)),
+    }
+    exec(compile(ast.Module([constant, node], []), "driver", "exec"), namespace)
+    return namespace
+
+
+def test_the_released_deepspeed_weights_are_loaded_and_a_checkpoint_without_the_pose_net_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Without --deepspeed the agent's from_pretrained reads only 'models'/'model' keys, and the released
+    checkpoints keep theirs under 'module': the driver loads 'module' as the agent's DeepSpeed-layout
+    loader does, and stops when it does not give every pose ControlNet tensor (the pose would silently
+    have no effect). Frozen parts equal to the base weights are fine: fine-tuning froze the UNet."""
+    import torch
+
+    loaded: list = []
+    load = released_loader(loaded)["load_released_weights"]
+    full = {name: torch.zeros(2, 2) for name in fake_trainer().model.state_dict()}  # values as the base's
+    torch.save({"module": full, "global_steps": 1}, tmp_path / "released.pt")
+    load(fake_trainer(), str(tmp_path / "released.pt"))
+    assert loaded == [sorted(full)]
+    torch.save({"model": full}, tmp_path / "other-layout.pt")
+    torch.save({"module": {"unet.conv": torch.zeros(2, 2)}}, tmp_path / "no-pose.pt")
+    torch.save({"module": {**full, "controlnet.nets.0.conv": torch.zeros(3)}}, tmp_path / "wrong-shape.pt")
+    for name in ("other-layout.pt", "no-pose.pt", "wrong-shape.pt"):
+        with pytest.raises(SystemExit, match="misses 1 of the pose ControlNet's 1"):
+            load(fake_trainer(), str(tmp_path / name))
+    assert len(loaded) == 1
     calls = [n for n in ast.walk(ast.parse(DRIVER)) if isinstance(n, ast.Call)]
     assert any(getattr(c.func, "id", "") == "load_released_weights" for c in calls)

@@ -44,6 +44,13 @@ def test_disco_has_the_modules_its_agent_imports_and_a_hub_with_cached_download(
     assert "deepspeed" not in names
 
 
+def test_disco_pins_a_protobuf_that_tensorboardx_2_4_imports_with() -> None:
+    """DisCo's utils import tensorboardX 2.4.1, whose generated code fails under protobuf 4 ("Descriptors
+    cannot be created directly", met in the smoke run); its README installs protobuf 3.20.0."""
+    names = requirement_names("disco")
+    assert names["tensorboardx"] == "tensorboardX==2.4.1" and names["protobuf"] == "protobuf==3.20.0"
+
+
 def test_dispose_has_imageio_which_its_visualizer_imports() -> None:
     assert "imageio" in requirement_names("dispose")
 

@@ -51,7 +51,15 @@ def test_user_densepose_becomes_a_512_square_video(tmp_path: Path, layout: str) 
     control = read_video(job["densepose"])
     assert control.shape == (6, 512, 512, 3)
     assert not control[:, :, :100].any() and not control[:, :, -100:].any()  # black side padding
-    assert cv2.imread(job["reference"]).shape == (512, 512, 3)
+    assert cv2.imread(job["reference"]).shape == (512, 512, 3) and job["size"] == 512
+
+
+def test_the_square_follows_the_size_setting_its_config_runs_at(tmp_path: Path) -> None:
+    write_png_frames(np.zeros((6, 160, 96, 3), np.uint8), tmp_path / "dp" / "v1")
+    settings = MagicAnimateSettings(checkout=str(tmp_path), densepose=str(tmp_path / "dp"), size=64)
+    job = MagicAnimate(settings).prepare_inputs(case(), tmp_path / "work")
+    assert read_video(job["densepose"]).shape == (6, 64, 64, 3) and job["size"] == 64
+    assert 'config.size = job["size"]' in DRIVER
 
 
 def test_densepose_with_the_wrong_frame_count_or_aspect_is_refused(tmp_path: Path) -> None:
@@ -81,7 +89,15 @@ def test_the_driver_only_replaces_the_official_writer() -> None:
     attributes = [(t.value.id, t.attr) for t in targets if isinstance(t, ast.Attribute)]
     assert [attr for owner, attr in attributes if owner == "animation"] == ["save_videos_grid"]
     config_keys = {attr for owner, attr in attributes if owner == "config"}
-    assert config_keys <= {"savename", "seed", "steps", "guidance_scale", "source_image", "video_path"}
+    assert config_keys <= {
+        "savename",
+        "seed",
+        "steps",
+        "guidance_scale",
+        "size",
+        "source_image",
+        "video_path",
+    }
 
 
 def test_setup_accepts_the_readmes_safetensors_vae_and_checks_the_full_weights(tmp_path: Path) -> None:

@@ -32,12 +32,17 @@ SCHEDULER = {  # SVD-xt's scheduler_config.json
 }  # fmt: skip
 
 
-def write_svd(folder, unet_class, *, variant=None, unet_weights=True, cross_attention=CROSS_ATTENTION):
+def write_svd(
+    folder, unet_class, *, variant=None, unet_weights=True, cross_attention=CROSS_ATTENTION, unet_config=None
+):
     """Every part the SVD loaders open, under ``folder``; ``variant="fp16"`` saves fp16 ``.fp16`` files.
-    ``cross_attention`` is the UNet's cross-attention width and the image encoder's projection."""
+    ``cross_attention`` is the UNet's cross-attention width and the image encoder's projection;
+    ``unet_config`` overrides entries of the small UNet's config (where official code fixes the widths)."""
     folder = Path(folder)
     torch.manual_seed(0)
-    unet = unet_class.from_config({**UNET_CONFIG, "cross_attention_dim": cross_attention})
+    unet = unet_class.from_config(
+        {**UNET_CONFIG, "cross_attention_dim": cross_attention, **(unet_config or {})}
+    )
     unet.save_pretrained(folder / "unet", variant=variant) if unet_weights else unet.save_config(
         folder / "unet"
     )
