@@ -131,7 +131,7 @@ class DisCo(ExternalAdapter):
         "coco2openpose); no hands or face, by DisCo's design",
         deviations=(
             "the person mask is user-supplied (Grounded-SAM) or MediaPipe selfie segmentation when asked for",
-            "frames are generated independently (DisCo's image model), one seed per frame",
+            "frames are generated independently (DisCo's image model), each from the case seed's noise",
             "the released fine-tuned checkpoint is used as is; the paper retrained baselines on InterHF",
         ),
     )

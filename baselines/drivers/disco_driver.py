@@ -34,6 +34,7 @@ command = [
     "--refer_sdvae", "True", "--ref_null_caption", "False", "--combine_clip_local", "True",
     "--combine_use_mask", "True", "--conds", "poses", "masks", "--pretrained_model", job["checkpoint"],
     "--eval_save_filename", "interhf", "--num_inference_steps", str(job["num_inference_steps"]),
+    "--seed", str(job["seed"]),  # Net.forward seeds its generator with it on every call
 ]  # fmt: skip
 parsed = sharedArgs.parser.parse_args(args=command)
 BasicArgs.root_dir = parsed.root_dir
@@ -82,13 +83,13 @@ background = Image.open(job["background"]).convert("RGB")
 poses = json.loads(Path(job["poses"]).read_text())
 
 
-def generate(index, coco_points):
-    """One target frame: DisCo is an image model, each frame is its own call with its own seed."""
-    torch.manual_seed(job["seed"] + index)
+def generate(coco_points):
+    """One target frame: DisCo is an image model, each frame is its own call, started (as in its demo)
+    from the same noise, which its ``forward`` draws from a generator seeded with ``--seed``."""
     skeleton = dataset.coco2openpose(foreground, coco_points)
     image = trainer.eval_demo_run_masked([foreground, background, skeleton], eval_dataset=dataset)
     image = image[0] if isinstance(image, (list, tuple)) else image
     return np.asarray(image.convert("RGB"))
 
 
-save_frames((generate(index, points) for index, points in enumerate(poses)), job["output_dir"])
+save_frames((generate(points) for points in poses), job["output_dir"])

@@ -100,6 +100,18 @@ def test_the_driver_uses_the_demos_official_entry_points() -> None:
     assert {"coco2openpose", "eval_demo_run_masked", "eval_demo_pre", "BaseDataset", "Net"} <= called
 
 
+def test_the_case_seed_reaches_the_generator_disco_reseeds_on_every_call() -> None:
+    """Net.forward seeds its generator with args.seed (the config's 42) on every call, so a seed set
+    around the call is ignored: the driver gives the case seed as --seed."""
+    command = next(
+        n.value
+        for n in ast.parse(DRIVER).body
+        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "command"
+    )
+    items = [ast.unparse(item) for item in command.elts]
+    assert items[items.index("'--seed'") + 1] == "str(job['seed'])"
+
+
 def test_256_squares_are_mapped_back(tmp_path: Path) -> None:
     frames = np.zeros((4, 256, 256, 3), np.uint8)
     frames[:, :, 51:205] = 90  # the 96-wide frame inside a 160 square spans 51.2..204.8 of 256

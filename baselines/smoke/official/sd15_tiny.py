@@ -21,6 +21,20 @@ SD15_UNET = {  # SD1.5's layout at one layer per block and a narrow cross-attent
     "up_block_types": ["UpBlock2D"] + ["CrossAttnUpBlock2D"] * 3,
     "cross_attention_dim": CROSS_ATTENTION,
 }  # fmt: skip
+PUBLISHED_UNET_KEYS = (  # SD1.5's unet/config.json on the hub (written by diffusers 0.6.0): no later keys
+    "_class_name", "_diffusers_version", "act_fn", "attention_head_dim", "block_out_channels",
+    "center_input_sample", "cross_attention_dim", "down_block_types", "downsample_padding",
+    "flip_sin_to_cos", "freq_shift", "in_channels", "layers_per_block", "mid_block_scale_factor", "norm_eps",
+    "norm_num_groups", "out_channels", "sample_size", "up_block_types",
+)  # fmt: skip
+
+
+def keep_published_unet_keys(folder):
+    """``folder/config.json`` reduced to the keys SD1.5's published UNet config has: code written against
+    it reads absent keys as its own defaults (MagicAnimate's 3D UNet and its ``mid_block_type``)."""
+    path = Path(folder) / "config.json"
+    config = json.loads(path.read_text())
+    path.write_text(json.dumps({k: v for k, v in config.items() if k in PUBLISHED_UNET_KEYS}, indent=2))
 
 
 def byte_symbols():
