@@ -9,10 +9,10 @@ frames (the protocol's frame count and aspect ratio), made by the user from the 
 
 The driver runs the official ``magicanimate.pipelines.animation.main`` on a one-case config
 (``configs/prompts/animation.yaml``'s values: 25 DDIM steps, guidance 7.5, midup fusion, L 16, size
-512) with the case's seed, and replaces only its ``save_videos_grid`` so that the result is written as
-PNG frames instead of a 25 fps lossy mp4. MagicAnimate runs on 512x512 squares (it stretches any other
-input): the protocol's 384x640 frames are padded to 640x640 with black, resized to 512, and the result
-is resized back and un-padded.
+512, the ``size`` setting) with the case's seed, and replaces only its ``save_videos_grid`` so that the
+result is written as PNG frames instead of a 25 fps lossy mp4. MagicAnimate runs on 512x512 squares (it
+stretches any other input): the protocol's 384x640 frames are padded to 640x640 with black, resized to
+512, and the result is resized back and un-padded.
 """
 
 from __future__ import annotations

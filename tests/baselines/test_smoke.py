@@ -50,3 +50,23 @@ def test_the_copy_refuses_a_checkout_at_another_commit_and_copies_tracked_files_
 def test_an_unreachable_index_line_is_dropped_and_said() -> None:
     text, notes = reachable_requirements("--extra-index-url https://nowhere.invalid/whl\ntorch==2.3.1\n")
     assert text == "torch==2.3.1\n" and "nowhere.invalid" in notes[0]
+
+
+def test_the_stand_ins_for_user_inputs_are_written_where_the_adapters_read_them(tmp_path: Path) -> None:
+    """MagicAnimate's DensePose renderings (one per target frame, parts on black) and DisCo's person mask
+    (the reference's figure), read back through the adapters' own loaders."""
+    from baselines.disco import DisCo, DisCoSettings
+    from baselines.magicanimate import MagicAnimate, MagicAnimateSettings
+    from baselines.smoke.case import BACKGROUND
+    from baselines.smoke.runner import user_inputs
+
+    case = smoke_case(160, 96, 5)
+    assert user_inputs(SMOKE["mimicmotion"], case, tmp_path) == {}
+    settings = user_inputs(SMOKE["magicanimate"], case, tmp_path)
+    densepose = MagicAnimate(MagicAnimateSettings(**settings)).densepose_frames(case)
+    assert densepose.shape == (5, 160, 96, 3)
+    assert densepose[:, :5].max() == 0 and 0.05 < densepose.any(-1).mean() < 0.5  # a figure on black
+    assert not np.array_equal(densepose[0], densepose[-1])  # the raised hand moves the arm
+    mask = DisCo(DisCoSettings(**user_inputs(SMOKE["disco"], case, tmp_path))).person_mask(case)
+    np.testing.assert_array_equal(mask, (case.reference != BACKGROUND).any(-1))
+    assert 0.05 < mask.mean() < 0.5

@@ -3,14 +3,15 @@
 DisPose's point adapter is built with fixed widths: its features (1280 channels, DIFT's SD1.5 up block 1)
 are added to the outputs of the SVD UNet's four down blocks (320, 640, 1280, 1280 channels, at 1/16 to 1/64
 of the frame). So both UNets keep SD's four levels and widths at one layer per block; the SVD UNet keeps
-cross-attention at its two narrow levels only (plain blocks at 1280 channels, whose transformers would
-triple its size). Written here:
+cross-attention at its two narrow levels only (plain blocks at 1280 channels, to stay small; its mid block
+has its transformer). Written here:
 
 - ``stable-video-diffusion-img2vid-xt-1-1``: the SVD parts ``MimicMotionModel`` opens (UNet config, fp16
   VAE and CLIP image encoder, scheduler, feature extractor);
 - ``MimicMotion_1-1.pth`` (UNet and PoseNet) and ``DisPose.pth`` (the ControlNet ``create_ctrl_pipeline``
   builds with ``ControlNetSVDModel.from_unet``), in float16 as released;
-- ``stable-diffusion-v1-5``: the fp16 variant files DIFT's ``SDFeaturizer`` loads;
+- ``stable-diffusion-v1-5``: the fp16 variant files DIFT's ``SDFeaturizer`` loads (a diffusers SD1.5
+  pipeline as published; DIFT's UNet class extends diffusers');
 - CMP's checkpoint, ``{"step", "state_dict"}`` of the network its config builds (ResNet-50 image encoder,
   shallow sparse encoder, skip-layer decoder) wrapped as its ``SingleStageModel`` wraps it.
 """
