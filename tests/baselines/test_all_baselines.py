@@ -96,3 +96,54 @@ def test_stable_diffusion_15_comes_from_its_maintained_hub_repository(name: str)
     sources = [weight.source for weight in MethodRegistry().load(name).external.weights]
     assert not any("runwayml" in source for source in sources)
     assert any("stable-diffusion-v1-5/stable-diffusion-v1-5" in source for source in sources)
+
+
+SMOKE_PATCH_CHECKS = """
+import socket, sys, torch, diffusers.models.activations as activations
+sys.path.insert(0, sys.argv[1])
+from interhf_driver_smoke import smoke_patches
+
+torch.set_grad_enabled(False)  # as the official inference runs
+
+
+def strided(self, hidden_states):  # MimicMotion's in-place GEGLU: half of the projection, a strided view
+    hidden_states, gate = self.proj(hidden_states).chunk(2, dim=-1)
+    return hidden_states.mul_(self.gelu(gate))
+
+activations.GEGLU.forward = strided
+geglu = activations.GEGLU(8, 4)
+x = torch.randn(2, 3, 8)
+expected = strided(geglu, x)
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+smoke_patches({"smoke": True}, "geglu-contiguous", "cuda-method-to-cpu", "float16-modules-as-float32",
+              "process-group-on-cpu")
+out = geglu(x)
+assert out.is_contiguous() and torch.equal(out, expected)
+linear = torch.nn.Linear(2, 2).cuda().to(torch.float16)
+assert linear.weight.dtype == torch.float32 and linear.weight.device.type == "cpu"
+assert torch.ones(2).cuda().device.type == "cpu"
+torch.cuda.synchronize()
+torch.cuda.set_device(0)
+torch.distributed.init_process_group("nccl", init_method=f"tcp://127.0.0.1:{port}", world_size=1, rank=0)
+wrapped = torch.nn.parallel.DistributedDataParallel(linear, device_ids=[0], output_device=0)
+assert torch.equal(wrapped(torch.ones(1, 2)), linear(torch.ones(1, 2)))
+torch.distributed.destroy_process_group()
+print("ok")
+"""
+
+
+def test_the_smoke_patches_change_devices_and_layouts_but_not_values(tmp_path: Path) -> None:
+    """In a fresh interpreter (the patches change torch globally): the GEGLU output made contiguous keeps
+    its values, ``.cuda()`` stays on the CPU, float16 casts of modules stay float32, and DisCo's
+    one-process NCCL group with DistributedDataParallel(device_ids=[0]) runs on the CPU."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "checks.py"
+    script.write_text(SMOKE_PATCH_CHECKS)
+    result = subprocess.run(
+        [sys.executable, str(script), str(SMOKE_HELPER.parent)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
