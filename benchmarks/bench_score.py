@@ -7,6 +7,11 @@ each video once and computes the metrics per video (and the region metrics on to
 the same numbers; the script checks that and prints a markdown table for ``docs/benchmarks.md``.
 
     python benchmarks/bench_score.py [--videos 6] [--protocol interhf-v1]
+
+``--full`` measures the whole metric set instead (every network, the detector metrics, cold and warm
+ground-truth cache; ``bench_score_full.py``):
+
+    python benchmarks/bench_score.py --full [--videos 2] [--no-detectors]
 """
 
 from __future__ import annotations
@@ -84,7 +89,14 @@ def main() -> None:
     parser.add_argument("--videos", type=int, default=6, help="test videos (one class each)")
     parser.add_argument("--protocol", default="interhf-v1")
     parser.add_argument("--workers", type=int, default=2, help="score's decode/pixel-metric threads")
+    parser.add_argument("--full", action="store_true", help="every metric network and detector")
+    parser.add_argument("--no-detectors", action="store_true", help="--full without the detector metrics")
     args = parser.parse_args()
+    if args.full:
+        from bench_score_full import report, run_full
+
+        print(report(run_full(args.videos, args.protocol, args.workers, detectors=not args.no_detectors)))
+        return
     base = get_protocol(args.protocol)
     protocol = replace(base, id=f"{base.id}-bench", classes=base.classes[: args.videos], videos_per_class=1)
     targets = list(protocol.target_frames)

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from interhf_bench.metrics.video_preprocess import unit_tensor
+from interhf_bench.metrics.video_preprocess import to_network, unit_tensor
 from interhf_bench.weights.store import ResolvedWeight
 
 LPIPS_BATCH = 8
@@ -55,7 +55,7 @@ class LPIPSMetric:
 
     def __init__(self, weights: ResolvedWeight, device: str = "cpu") -> None:
         state = torch.load(weights.path, map_location="cpu", weights_only=True)
-        self.model = load_lpips_vgg(state).to(device)
+        self.model = load_lpips_vgg(state).to(device, memory_format=torch.channels_last)
         self.device = device
         self.weights = weights
         self._layer_maps: list[torch.Tensor] = []
@@ -70,6 +70,7 @@ class LPIPSMetric:
             "input": "ToTensor [0,1] fed without normalize (DisCo's quirk)",
             "resize": "generated -> ground-truth size, cv2 INTER_LINEAR",
             "regions": "per-layer distance maps averaged with the region mask area-pooled to each layer",
+            "layout": "channels-last, batches of " + str(LPIPS_BATCH),
         }
 
     def per_frame(self, generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray:
@@ -87,7 +88,10 @@ class LPIPSMetric:
         with torch.inference_mode():
             for start in range(0, len(generated), LPIPS_BATCH):
                 batch = slice(start, start + LPIPS_BATCH)
-                pair = [unit_tensor(x[batch]).to(self.device) for x in (generated, ground_truth)]
+                pair = [
+                    to_network(unit_tensor(x[batch]), self.device, torch.channels_last)
+                    for x in (generated, ground_truth)
+                ]
                 self._layer_maps.clear()
                 values[self.name].append(self.model(*pair).reshape(-1).double().cpu().numpy())
                 for region, mask in regions.items():
