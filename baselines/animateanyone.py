@@ -52,6 +52,19 @@ MOORE_STYLE = PoseRenderStyle(
 """Moore-AnimateAnyone's ``src/dwpose`` rendering: full colours, RGB palette, 512 px short side."""
 
 
+PATROLLI_FILES = ("denoising_unet.pth", "reference_unet.pth", "motion_module.pth", "pose_guider.pth")
+PATROLLI_SHA256 = {  # the hub's LFS object ids; no published size was found, nor any hash of pose_guider.pth
+    "denoising_unet.pth": "b9e5a2c34fac369e8a922972ca2210916c6af175a0dad907deccf6235816ad52",
+    "reference_unet.pth": "beddccb08d49a8b29b0f4d6d456c6521d4382a8d8d48884fa60ba8802509c214",
+    "motion_module.pth": "0d11e01a281b39880da2efeea892215c1313e5713fca3d100a7fbb72ee312ef9",
+}
+
+
+def patrolli_file(name: str) -> WeightSpec:
+    """A file of HF ``patrolli/AnimateAnyone`` in ``pretrained_weights/``, as download_weights.py puts it."""
+    return WeightSpec(f"{WEIGHTS}/{name}", f"{HF}/{name}", "apache-2.0", sha256=PATROLLI_SHA256.get(name))
+
+
 class AnimateAnyoneSettings(ExternalSettings):
     width: int = Field(480, ge=64, multiple_of=8)
     height: int = Field(800, ge=64, multiple_of=8)
@@ -84,10 +97,7 @@ class AnimateAnyone(ExternalAdapter):
         python=stated_python("animateanyone"),
         imports=("torch", "diffusers", "omegaconf", "src.pipelines.pipeline_pose2vid_long"),
         weights=(
-            WeightSpec(f"{WEIGHTS}/denoising_unet.pth", f"{HF}/denoising_unet.pth", "apache-2.0"),
-            WeightSpec(f"{WEIGHTS}/reference_unet.pth", f"{HF}/reference_unet.pth", "apache-2.0"),
-            WeightSpec(f"{WEIGHTS}/motion_module.pth", f"{HF}/motion_module.pth", "apache-2.0"),
-            WeightSpec(f"{WEIGHTS}/pose_guider.pth", f"{HF}/pose_guider.pth", "apache-2.0"),
+            *(patrolli_file(name) for name in PATROLLI_FILES),
             # from_pretrained_2d reads safetensors, else bin; tools/download_weights.py fetches the bin from
             # runwayml/stable-diffusion-v1-5, which is gone from the hub: the same file is in SD15
             *sd15_unet(

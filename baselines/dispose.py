@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from baselines.hub import SD15, SD15_LICENCE, hub_weight
+from baselines.hub import SD15, SD15_LICENCE, SVD_XT_1_1, hub_weight
 from baselines.packaged import DRIVER_HELPER, SMOKE_HELPER, driver_file, requirements_file, stated_python
 from interhf_bench.adapters.api import AdapterMeta, Case
 from interhf_bench.adapters.external import (
@@ -61,7 +61,6 @@ def wholebody_output(keypoints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 WEIGHTS_DIR = "pretrained_weights"
-SVD_XT_1_1 = "stabilityai/stable-video-diffusion-img2vid-xt-1-1"
 SVD_LICENCE = "stable-video-diffusion-1-1-nc-community (gated)"
 
 

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from baselines.hub import SVD_XT_1_1, published
 from baselines.packaged import DRIVER_HELPER, SMOKE_HELPER, driver_file, requirements_file, stated_python
 from interhf_bench.adapters.api import Adapter, AdapterMeta, Case
 from interhf_bench.adapters.external import (
@@ -36,7 +37,6 @@ from interhf_bench.adapters.external import (
 )
 
 COMMIT = "62f91e1f4ab750e1ab0d96c08f2d199b6e84e8b1"
-SVD_XT_1_1 = "stabilityai/stable-video-diffusion-img2vid-xt-1-1"
 SVD_FOLDER = "models/stable-video-diffusion-img2vid-xt-1-1"  # checkout-relative, as setup checks it
 SVD_LICENCE = "stable-video-diffusion-1-1-nc-community (gated: accept it on the hub first)"
 CITATION = (
@@ -47,7 +47,10 @@ CITATION = (
 
 def svd_file(name: str) -> WeightSpec:
     """A file of SVD-xt-1.1 that ``mimicmotion.utils.loader`` opens from ``base_model_path``."""
-    return WeightSpec(f"{SVD_FOLDER}/{name}", f"HF {SVD_XT_1_1}: {name}", SVD_LICENCE)
+    size, sha256 = published(SVD_XT_1_1, name)
+    return WeightSpec(
+        f"{SVD_FOLDER}/{name}", f"HF {SVD_XT_1_1}: {name}", SVD_LICENCE, size=size, sha256=sha256
+    )
 
 
 WEIGHTS = (

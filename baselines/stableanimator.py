@@ -82,12 +82,17 @@ WEIGHTS = (
     svd_file("image_encoder/model.safetensors"),
     svd_file("scheduler/scheduler_config.json"),
     svd_file("feature_extractor/preprocessor_config.json"),
-    antelope_file("1k3d68.onnx"),
-    antelope_file("2d106det.onnx"),
-    antelope_file("genderage.onnx"),
+    # insightface's antelopev2 release files (sha256 only: no size was found published)
+    antelope_file("1k3d68.onnx",
+                  sha256="df5c06b8a0c12e422b2ed8947b8869faa4105387f199c477af038aa01f9a45cc"),
+    antelope_file("2d106det.onnx",
+                  sha256="f001b856447c413801ef5c42091ed0cd516fcd21f2d6b79635b1e733a7109dbf"),
+    antelope_file("genderage.onnx",
+                  sha256="4fde69b1c810857b88c64a335084f1c3fe8f01246c9a191b48c7bb756d6652fb"),
     antelope_file("glintr100.onnx",
                   sha256="4ab1d6435d639628a6f3e5008dd4f929edf4c4124b1a7169e1048f9fef534cdf"),
-    antelope_file("scrfd_10g_bnkps.onnx"),
+    antelope_file("scrfd_10g_bnkps.onnx",
+                  sha256="5838f7fe053675b1c7a08b633df49e7af5495cee0493c7dcf6697200b85b5b91"),
 )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
+from baselines.hub import PUBLISHED, SD_VAE_MSE
 from baselines.magicanimate import MagicAnimate, MagicAnimateSettings
 from interhf_bench.adapters.api import Case
 from interhf_bench.adapters.external import ExternalMethodError, write_png_frames
@@ -103,9 +104,12 @@ def test_the_driver_only_replaces_the_official_writer() -> None:
 def test_setup_accepts_the_readmes_safetensors_vae_and_checks_the_full_weights(tmp_path: Path) -> None:
     vae = tmp_path / "pretrained_models/sd-vae-ft-mse/diffusion_pytorch_model.safetensors"
     vae.parent.mkdir(parents=True)
-    vae.write_bytes(b"weights")
-    checks = {c.item: c for c in MagicAnimate(MagicAnimateSettings(checkout=str(tmp_path))).check_setup()}
-    assert checks["pretrained_models/sd-vae-ft-mse/diffusion_pytorch_model.safetensors"].ok
+    with vae.open("wb") as handle:  # sparse, at the hub's published size (its sha256 is not computed here)
+        handle.truncate(PUBLISHED[SD_VAE_MSE, "diffusion_pytorch_model.safetensors"][0])
+    adapter = MagicAnimate(MagicAnimateSettings(checkout=str(tmp_path)))
+    checks = {c.item: c for c in adapter.check_setup(hash_weights=False)}
+    vae_check = checks["pretrained_models/sd-vae-ft-mse/diffusion_pytorch_model.safetensors"]
+    assert vae_check.ok and "size verified" in vae_check.detail
     assert not checks["pretrained_models/stable-diffusion-v1-5/unet/diffusion_pytorch_model.bin"].ok
     controlnet = "pretrained_models/MagicAnimate/densepose_controlnet/diffusion_pytorch_model.safetensors"
     assert not checks[controlnet].ok and "diffusion_pytorch_model.bin" in checks[controlnet].detail
