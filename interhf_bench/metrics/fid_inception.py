@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from interhf_bench.metrics.interfaces import settings_identity
-from interhf_bench.metrics.video_preprocess import unit_tensor
+from interhf_bench.metrics.video_preprocess import to_network, unit_tensor
 from interhf_bench.weights.store import ResolvedWeight
 
 FID_BATCH = 50  # pytorch-fid's default batch size, as DisCo ran it
@@ -62,7 +62,7 @@ class FIDExtractor:
     dim = 2048
 
     def __init__(self, weights: ResolvedWeight, device: str = "cpu") -> None:
-        self.model = build_fid_inception(weights.path).to(device)
+        self.model = build_fid_inception(weights.path).to(device, memory_format=torch.channels_last)
         self.device = device
         self.weights = weights
 
@@ -73,6 +73,7 @@ class FIDExtractor:
             **self.weights.provenance,
             "input": "ToTensor [0,1]; network resizes to 299 bilinear and maps to [-1,1]",
             "batch": FID_BATCH,
+            "layout": "channels-last",
             "frechet": "pytorch-fid calculate_frechet_distance (float64, ddof 1)",
         }
 
@@ -84,6 +85,8 @@ class FIDExtractor:
         outputs = []
         with torch.inference_mode():
             for start in range(0, len(frames), FID_BATCH):
-                batch = unit_tensor(frames[start : start + FID_BATCH]).to(self.device)
+                batch = to_network(
+                    unit_tensor(frames[start : start + FID_BATCH]), self.device, torch.channels_last
+                )
                 outputs.append(self.model(batch)[0].squeeze(3).squeeze(2).cpu().numpy())
         return np.concatenate(outputs).astype(np.float64)

@@ -22,10 +22,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from interhf_bench.metrics.video_preprocess import to_network, unit_tensor
+from interhf_bench.metrics.video_preprocess import batch_size_for, to_network, unit_tensor
 from interhf_bench.weights.store import ResolvedWeight
 
-LPIPS_BATCH = 8
+LPIPS_BATCH = {"cpu": 2, "cuda": 8}  # frame pairs per network call, by device type
 
 
 def load_lpips_vgg(vgg_state_dict: dict[str, torch.Tensor]) -> torch.nn.Module:
@@ -57,6 +57,7 @@ class LPIPSMetric:
         state = torch.load(weights.path, map_location="cpu", weights_only=True)
         self.model = load_lpips_vgg(state).to(device, memory_format=torch.channels_last)
         self.device = device
+        self.batch = batch_size_for(device, LPIPS_BATCH)
         self.weights = weights
         self._layer_maps: list[torch.Tensor] = []
         for head in self.model.lins:  # (N, 1, h, w) weighted distance map of each VGG layer
@@ -70,7 +71,7 @@ class LPIPSMetric:
             "input": "ToTensor [0,1] fed without normalize (DisCo's quirk)",
             "resize": "generated -> ground-truth size, cv2 INTER_LINEAR",
             "regions": "per-layer distance maps averaged with the region mask area-pooled to each layer",
-            "layout": "channels-last, batches of " + str(LPIPS_BATCH),
+            "layout": f"channels-last, batches of {self.batch}",
         }
 
     def per_frame(self, generated: np.ndarray, ground_truth: np.ndarray) -> np.ndarray:
@@ -86,8 +87,8 @@ class LPIPSMetric:
         """
         values: dict[str, list[np.ndarray]] = {self.name: [], **{f"{r}_{self.name}": [] for r in regions}}
         with torch.inference_mode():
-            for start in range(0, len(generated), LPIPS_BATCH):
-                batch = slice(start, start + LPIPS_BATCH)
+            for start in range(0, len(generated), self.batch):
+                batch = slice(start, start + self.batch)
                 pair = [
                     to_network(unit_tensor(x[batch]), self.device, torch.channels_last)
                     for x in (generated, ground_truth)

@@ -18,7 +18,7 @@ from interhf_bench.weights.store import ResolvedWeight
 if TYPE_CHECKING:
     import torch
 
-CLIP_BATCH = 8
+CLIP_BATCH = {"cpu": 2, "cuda": 8}  # windows per network call, by device type
 CLIP_LAYOUT = "channels_last_3d"  # a torch.memory_format name; "contiguous_format" is DisCo's
 
 
@@ -27,9 +27,9 @@ class _WindowExtractor(abc.ABC):
 
     Frames are preprocessed once each and windows are slices of the preprocessed stack, which equals
     preprocessing every window separately as DisCo does (its preprocessing is per frame). Windows go
-    through the network ``CLIP_BATCH`` at a time in the channels-last layout (faster convolutions on CPU
-    and GPU); DisCo used batch 1 and the default layout, and both choices move float32 outputs by about
-    1e-5 (summation order).
+    through the network a few at a time (``CLIP_BATCH``: 2 on a CPU, 8 on a GPU) in the channels-last layout,
+    the fastest measured (``docs/benchmarks.md``); DisCo used batch 1 and the default layout, and both
+    choices move float32 outputs by about 1e-5 (summation order).
     """
 
     name: str
@@ -41,7 +41,10 @@ class _WindowExtractor(abc.ABC):
     ):
         import torch
 
+        from interhf_bench.metrics.video_preprocess import batch_size_for
+
         self.layout: torch.memory_format = getattr(torch, CLIP_LAYOUT)
+        self.batch = batch_size_for(device, CLIP_BATCH)
         self.model = model.eval().to(device, memory_format=self.layout)
         self.device = device
         self.weights = weights
@@ -66,7 +69,7 @@ class _WindowExtractor(abc.ABC):
             **self.preprocessing,
             "clip_length": self.clip_length,
             "clip_stride": self.stride,
-            "batch": CLIP_BATCH,
+            "batch": self.batch,
             "layout": CLIP_LAYOUT,
             "frechet": "pytorch-fid calculate_frechet_distance (float64, ddof 1)",
         }
@@ -86,8 +89,8 @@ class _WindowExtractor(abc.ABC):
         stack = self.preprocess(frames)
         outputs = []
         with torch.inference_mode():
-            for first in range(0, len(windows), CLIP_BATCH):
-                batch = torch.stack([stack[:, w.start : w.stop] for w in windows[first : first + CLIP_BATCH]])
+            for first in range(0, len(windows), self.batch):
+                batch = torch.stack([stack[:, w.start : w.stop] for w in windows[first : first + self.batch]])
                 batch = to_network(batch, self.device, self.layout)
                 outputs.append(self.forward(batch).float().cpu().numpy())
         return np.concatenate(outputs)

@@ -111,6 +111,15 @@ def unit_tensor(frames: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(frames)).permute(0, 3, 1, 2).float().div(255)
 
 
+def batch_size_for(device: str, sizes: dict[str, int]) -> int:
+    """The batch size ``sizes`` gives the device's type (``cpu``, ``cuda``, ...), else the CPU's.
+
+    On a CPU small batches win: a batch of 8 full-size frames or clips makes every activation several
+    hundred MB and the convolutions wait on memory; a GPU needs larger batches to be kept busy.
+    """
+    return sizes.get(torch.device(device).type, sizes["cpu"])
+
+
 def to_network(batch: torch.Tensor, device: str, memory_format: torch.memory_format) -> torch.Tensor:
     """A CPU batch on the network's device in its memory layout.
 

@@ -22,7 +22,7 @@ def test_fid_vid_features_per_window(tmp_path: Path, monkeypatch, disco_layout: 
     from interhf_bench.metrics import video_features
 
     if disco_layout:
-        monkeypatch.setattr(video_features, "CLIP_BATCH", 1)
+        monkeypatch.setattr(video_features, "CLIP_BATCH", {"cpu": 1})
         monkeypatch.setattr(video_features, "CLIP_LAYOUT", "contiguous_format")
     torch.manual_seed(0)
     model = resnet3d50().eval()
