@@ -26,7 +26,7 @@ from interhf_bench.weights.registry import get_weight
 from interhf_bench.weights.store import ResolvedWeight, WeightsError
 
 
-def _random_inception_state() -> dict[str, torch.Tensor]:
+def random_inception_state() -> dict[str, torch.Tensor]:
     """pytorch-fid's FID Inception with its initial weights (its own loader would download the file)."""
     from pytorch_fid import inception
 
@@ -47,7 +47,7 @@ def write_random_weights(root: Path) -> dict[str, ResolvedWeight]:
     torch.manual_seed(0)
     files = {
         "vgg16-imagenet": torchvision.models.vgg16(weights=None).state_dict(),
-        "inception-fid": _random_inception_state(),
+        "inception-fid": random_inception_state(),
         "resnet3d50-kinetics": {"arch": "resnet-50", "state_dict": resnet3d50().state_dict()},
         "i3d-pretrained-400": InceptionI3d(num_classes=400, in_channels=3, bn_eps=1e-3).state_dict(),
     }

@@ -125,14 +125,26 @@ def _why_unchecked(name: str, submitted: MetricsFile, rescored: MetricsFile) -> 
     if name not in rescored.overall:
         return "not computed in this rescoring (--hand-detector none leaves out identity and hand pose)"
     theirs = submitted.settings.get(family.group)
-    if theirs is not None and theirs != rescored.settings.get(family.group):
-        keys = ", ".join(_differing_keys(theirs, rescored.settings.get(family.group) or {}))
-        return f"computed with other settings than here (settings.{family.group}: {keys} differ)"
+    differing = (
+        _differing_keys(theirs, rescored.settings.get(family.group) or {}) if theirs is not None else []
+    )
+    if differing:
+        return (
+            f"computed with other settings than here (settings.{family.group}: {', '.join(differing)} differ)"
+        )
     return None
 
 
+# Settings that say how a network was run, not what it computes: the batch size and memory layout
+# depend on the device (float32 sums in another order, far inside the tolerances), and the extractor
+# identity hashes them with the rest. Numbers differing only in these are compared, not left unchecked.
+RUN_ONLY_SETTINGS = frozenset({"batch", "layout", "identity"})
+
+
 def _differing_keys(theirs: dict[str, Any], mine: dict[str, Any]) -> list[str]:
-    return sorted(key for key in set(theirs) | set(mine) if theirs.get(key) != mine.get(key))
+    """The recipe settings that differ (the run-only ones are not part of the recipe)."""
+    keys = (set(theirs) | set(mine)) - RUN_ONLY_SETTINGS
+    return sorted(key for key in keys if theirs.get(key) != mine.get(key))
 
 
 def _scope_mismatches(submitted: MetricsFile, rescored: MetricsFile) -> list[str]:

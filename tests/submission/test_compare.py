@@ -78,6 +78,22 @@ def test_numbers_made_with_other_settings_are_unchecked_not_compared() -> None:
     }
 
 
+def test_numbers_from_another_device_with_other_batches_and_layout_are_compared() -> None:
+    """A GPU score (batches of 8) rescored on a CPU (batches of 2): the recipe is the same."""
+    recipe = {"network": "I3D", "weights_sha256": "ab", "clip_length": 16}
+    truth = metrics_file({"ssim": 0.5, "fvd": 100.0})
+    truth.settings["fvd"] = {**recipe, "batch": 2, "layout": "channels_last_3d", "identity": "cpu-id"}
+    forged = metrics_file({"ssim": 0.5, "fvd": 90.0})
+    forged.settings["fvd"] = {**recipe, "batch": 8, "layout": "contiguous_format", "identity": "gpu-id"}
+    comparison = compare_metrics(forged, truth, 1e-4)
+    assert comparison.unchecked == {}
+    assert "metrics.json: overall.fvd.value = 90, rescored here 100" in comparison.mismatches
+    forged.settings["fvd"]["clip_length"] = 8
+    assert compare_metrics(forged, truth, 1e-4).unchecked == {
+        "fvd": "computed with other settings than here (settings.fvd: clip_length differ)"
+    }
+
+
 def test_classes_videos_and_counts_that_were_not_scored() -> None:
     truth = metrics_file({"ssim": 0.5})
     forged = metrics_file({"ssim": 0.5}, n_evaluated=2)
