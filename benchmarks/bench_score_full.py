@@ -60,14 +60,7 @@ NETWORK_METRICS = ("lpips", "fid", "fid_vid", "fvd")
 # distances of a few hundred samples amplify.
 AGREEMENT = {"ssim": 1e-9, "psnr": 1e-9, "l1": 1e-9, "lpips": 1e-5, "fid": 1e-3, "fid_vid": 1e-3, "fvd": 1e-3}
 
-_LABELS = {
-    "lpips": "LPIPS",
-    "fid": "FID",
-    "fid_vid": "FID-VID",
-    "fvd": "FVD",
-    "hand_pose": "hand pose",
-    "interaction": "interaction",
-}
+_LABELS = {"lpips": "LPIPS", "fid": "FID", "fid_vid": "FID-VID", "fvd": "FVD"}
 
 
 @dataclass
