@@ -25,11 +25,11 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from skimage.metrics import structural_similarity
+from disco_style import dump_frames, pixel_metrics
 
 from interhf_bench.data.dataset import Dataset
 from interhf_bench.data.manifest import ManifestRow
-from interhf_bench.io.video import read_video, write_video
+from interhf_bench.io.video import write_video
 from interhf_bench.protocol import get_protocol
 from interhf_bench.scoring.score import score
 from interhf_bench.synth.build import synthesize_dataset
@@ -52,36 +52,10 @@ def disco_style(
 ) -> tuple[dict[str, float], float, float]:
     """PNG dump then per-image loop, as DisCo; returns (metrics, dump seconds, metric seconds)."""
     start = time.perf_counter()
-    gen_dir, gt_dir = work / "pred", work / "gt"
-    gen_dir.mkdir(parents=True)
-    gt_dir.mkdir(parents=True)
-    for row in dataset:
-        for frame_index, (g, t) in enumerate(
-            zip(read_video(pred / f"{row.video_id}.mp4"), dataset.frames(row.video_id, targets), strict=True)
-        ):
-            name = f"{row.video_id}_{frame_index:04d}.png"
-            cv2.imwrite(str(gen_dir / name), cv2.cvtColor(g, cv2.COLOR_RGB2BGR))
-            cv2.imwrite(str(gt_dir / name), cv2.cvtColor(t, cv2.COLOR_RGB2BGR))
+    gen_dir, gt_dir = dump_frames(dataset, targets, pred, work)
     dumped = time.perf_counter()
-    ssims, psnrs, l1s = [], [], []
-    for gen_path, gt_path in zip(sorted(gen_dir.glob("*.png")), sorted(gt_dir.glob("*.png")), strict=True):
-        gen, gt = cv2.imread(str(gen_path)), cv2.imread(str(gt_path))
-        if gen.shape != gt.shape:
-            gen = cv2.resize(gen, (gt.shape[1], gt.shape[0]))
-        ssims.append(
-            structural_similarity(
-                cv2.cvtColor(gen, cv2.COLOR_BGR2GRAY), cv2.cvtColor(gt, cv2.COLOR_BGR2GRAY), full=True
-            )[0]
-        )
-        mse = np.mean((gt.astype(np.float64) - gen.astype(np.float64)) ** 2)
-        psnrs.append(100.0 if mse == 0 else 20 * np.log10(255.0 / np.sqrt(mse)))
-        l1s.append(np.abs(gen.astype(float) - gt.astype(float)) / (gt.shape[0] * gt.shape[1]))
-    done = time.perf_counter()
-    return (
-        {"ssim": float(np.mean(ssims)), "psnr": float(np.mean(psnrs)), "l1": float(np.mean(l1s))},
-        dumped - start,
-        done - dumped,
-    )
+    values = pixel_metrics(gen_dir, gt_dir)
+    return values, dumped - start, time.perf_counter() - dumped
 
 
 def main() -> None:
